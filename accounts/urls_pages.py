@@ -1,0 +1,3 @@
+"""Public HTML pages (account deletion)."""
+
+urlpatterns: list = []

@@ -1,0 +1,179 @@
+"""Appointments and their status history."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+
+class AppointmentStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    CONFIRMED = "confirmed", "Confirmed"
+    IN_PROGRESS = "in-progress", "In progress"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+    REJECTED = "rejected", "Rejected"
+    NO_SHOW = "no-show", "No-show"
+
+
+# Statuses that hold their slot (SPEC.md §5).
+ACTIVE_STATUSES = (
+    AppointmentStatus.PENDING,
+    AppointmentStatus.CONFIRMED,
+    AppointmentStatus.IN_PROGRESS,
+    AppointmentStatus.COMPLETED,
+)
+TERMINAL_STATUSES = (
+    AppointmentStatus.COMPLETED,
+    AppointmentStatus.CANCELLED,
+    AppointmentStatus.REJECTED,
+    AppointmentStatus.NO_SHOW,
+)
+
+
+class PurposeOfVisit(models.TextChoices):
+    CONSULTATION = "consultation", "Consultation"
+    FOLLOW_UP = "follow-up", "Follow-up"
+    EMERGENCY = "emergency", "Emergency"
+    ROUTINE_CHECKUP = "routine-checkup", "Routine check-up"
+    VACCINATION = "vaccination", "Vaccination"
+    HEALTH_SCREENING = "health-screening", "Health screening"
+
+
+class PaymentStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    PAID = "paid", "Paid"
+    REFUNDED = "refunded", "Refunded"
+    PARTIALLY_REFUNDED = "partially-refunded", "Partially refunded"
+
+
+class PaymentMethod(models.TextChoices):
+    CASH = "cash", "Cash"
+    CARD = "card", "Card"
+    UPI = "upi", "UPI"
+    ONLINE = "online", "Online"
+    INSURANCE = "insurance", "Insurance"
+
+
+class RefundStatus(models.TextChoices):
+    NOT_APPLICABLE = "not-applicable", "Not applicable"
+    PENDING = "pending", "Pending"
+    PROCESSED = "processed", "Processed"
+
+
+class Appointment(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    patient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="patient_appointments")
+    doctor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="doctor_appointments")
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    # Clinic-local date and times, as the contract speaks them ...
+    appointment_date = models.DateField()
+    appointment_time = models.TimeField()
+    end_time = models.TimeField()
+    duration = models.PositiveSmallIntegerField(help_text="minutes")
+    # ... and the same instants as aware datetimes, for ordering and overlap constraints.
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+
+    status = models.CharField(max_length=16, choices=AppointmentStatus.choices, default=AppointmentStatus.PENDING)
+    purpose_of_visit = models.CharField(
+        max_length=20, choices=PurposeOfVisit.choices, default=PurposeOfVisit.CONSULTATION
+    )
+    reason = models.CharField(max_length=500, blank=True)
+    symptoms = models.TextField(max_length=1000, blank=True)
+    fee = models.DecimalField(max_digits=10, decimal_places=2, default=0)
+
+    patient_notes = models.TextField(blank=True)
+    doctor_notes = models.TextField(blank=True)
+    receptionist_notes = models.TextField(blank=True)
+    visit_summary = models.JSONField(default=dict, blank=True)  # anamnesis, diagnosis, advice, diet, vitals
+    prescription = models.JSONField(default=dict, blank=True)  # medicines[], advice, nextVisit
+    follow_up_date = models.DateField(null=True, blank=True)
+    follow_up_note = models.CharField(max_length=500, blank=True)
+
+    payment_status = models.CharField(max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.PENDING)
+    payment_method = models.CharField(max_length=12, choices=PaymentMethod.choices, blank=True)
+    payment_amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    transaction_id = models.CharField(max_length=100, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    rejection_reason = models.CharField(max_length=500, blank=True)
+    cancellation_reason = models.CharField(max_length=500, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    refund_amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    refund_status = models.CharField(max_length=16, choices=RefundStatus.choices, blank=True)
+    refund_processed_at = models.DateTimeField(null=True, blank=True)
+
+    feedback_rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    feedback_comment = models.CharField(max_length=1000, blank=True)
+    feedback_submitted_at = models.DateTimeField(null=True, blank=True)
+
+    idempotency_key = models.CharField(max_length=128, null=True, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-starts_at"]
+        indexes = [
+            models.Index(fields=["doctor", "starts_at"], name="appt_doctor_starts"),
+            models.Index(fields=["patient", "starts_at"], name="appt_patient_starts"),
+            models.Index(fields=["status", "starts_at"], name="appt_status_starts"),
+            models.Index(fields=["doctor", "appointment_date"], name="appt_doctor_date"),
+            models.Index(fields=["appointment_date"], name="appt_date"),
+            models.Index(fields=["paid_at"], name="appt_paid_at"),
+            models.Index(fields=["-created_at"], name="appt_created"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(starts_at__lt=F("ends_at")), name="appt_starts_before_ends"),
+            models.CheckConstraint(
+                condition=Q(feedback_rating__isnull=True) | Q(feedback_rating__gte=1, feedback_rating__lte=5),
+                name="appt_feedback_rating_range",
+            ),
+            models.CheckConstraint(condition=Q(fee__gte=0), name="appt_fee_non_negative"),
+            models.UniqueConstraint(
+                fields=["patient", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="appt_unique_idempotency_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.appointment_date} {self.appointment_time:%H:%M} ({self.status})"
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.status in TERMINAL_STATUSES
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+
+class AppointmentStatusChange(models.Model):
+    """One line of `statusHistory`: who moved the appointment from where to where, and when."""
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="status_history")
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField()
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+        indexes = [models.Index(fields=["appointment", "changed_at"], name="appt_history_appt_at")]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '-'} -> {self.to_status}"

@@ -1,0 +1,1 @@
+"""Shared HTTP conventions of SPEC.md §1: envelopes, errors, pagination, roles."""

@@ -1,0 +1,98 @@
+"""`page` / `limit` pagination answering `data.items` + `data.pagination` (SPEC.md §1)."""
+
+import math
+
+from rest_framework import serializers
+from rest_framework.pagination import BasePagination
+
+from arthomed.api.responses import ok
+
+DEFAULT_LIMIT = 10
+MAX_LIMIT = 100
+
+
+class PageQuerySerializer(serializers.Serializer):
+    page = serializers.IntegerField(min_value=1, max_value=1_000_000, default=1)
+    limit = serializers.IntegerField(min_value=1, max_value=MAX_LIMIT, default=DEFAULT_LIMIT)
+
+
+def page_params(query_params) -> tuple[int, int]:
+    """Validated (page, limit); bad values raise a 400 VALIDATION_ERROR."""
+    serializer = PageQuerySerializer(data={k: query_params[k] for k in ("page", "limit") if k in query_params})
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data["page"], serializer.validated_data["limit"]
+
+
+def pagination_meta(*, page: int, limit: int, total: int) -> dict:
+    pages = math.ceil(total / limit) if total else 0
+    return {
+        "current": page,
+        "pages": pages,
+        "total": total,
+        "limit": limit,
+        "hasNext": page < pages,
+        "hasPrev": page > 1,
+    }
+
+
+class EnvelopePagination(BasePagination):
+    """A page past the last one is an empty page (not an error): lists can shrink between calls."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.page, self.limit = page_params(request.query_params)
+        self.total = (
+            queryset.count() if hasattr(queryset, "count") and not isinstance(queryset, list) else len(queryset)
+        )
+        offset = (self.page - 1) * self.limit
+        return list(queryset[offset : offset + self.limit])
+
+    def get_paginated_response(self, data, message: str = ""):
+        meta = pagination_meta(page=self.page, limit=self.limit, total=self.total)
+        return ok({"items": data, "pagination": meta}, message)
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["items", "pagination"],
+            "properties": {"items": schema, "pagination": PAGINATION_SCHEMA},
+        }
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": "page",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "integer", "minimum": 1, "default": 1},
+                "description": "Page number (1-based).",
+            },
+            {
+                "name": "limit",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
+                "description": "Items per page.",
+            },
+        ]
+
+
+PAGINATION_SCHEMA = {
+    "type": "object",
+    "required": ["current", "pages", "total", "limit", "hasNext", "hasPrev"],
+    "properties": {
+        "current": {"type": "integer"},
+        "pages": {"type": "integer"},
+        "total": {"type": "integer"},
+        "limit": {"type": "integer"},
+        "hasNext": {"type": "boolean"},
+        "hasPrev": {"type": "boolean"},
+    },
+}
+
+
+def paginate(view, queryset, serializer_class, message: str = "", context: dict | None = None):
+    """Paginate `queryset` for `view` and answer with the envelope (for APIView-based lists)."""
+    paginator = EnvelopePagination()
+    rows = paginator.paginate_queryset(queryset, view.request, view)
+    data = serializer_class(rows, many=True, context=context or {"request": view.request}).data
+    return paginator.get_paginated_response(data, message)

@@ -1,0 +1,11 @@
+"""Celery app: Redis broker when configured, eager (in-process) otherwise."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "arthomed.settings")
+
+app = Celery("arthomed")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from arthomed.api.views import api_not_found
+from arthomed.health import health
+
+urlpatterns = [
+    path("health", health, name="health"),
+    path("admin/", admin.site.urls),
+    path("api/schema", SpectacularAPIView.as_view(), name="schema"),
+    path("api-docs", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("api/", include("accounts.urls")),
+    path("api/", include("appointments.urls")),
+    path("api/", include("files.urls")),
+    path("api/", include("dashboard.urls")),
+    path("", include("accounts.urls_pages")),
+    # Anything else under /api answers a JSON 404, never Django's HTML page.
+    re_path(r"^api(?:/.*)?$", api_not_found),
+]
+
+handler400 = "arthomed.api.views.bad_request"
+handler403 = "arthomed.api.views.permission_denied"
+handler404 = "arthomed.api.views.page_not_found"
+handler500 = "arthomed.api.views.server_error"

@@ -1,0 +1,80 @@
+"""Project-wide pytest fixtures: API clients signed in as each role, and clean state."""
+
+import itertools
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from accounts.services import user_create
+from accounts.tokens import tokens_for
+from arthomed.api.roles import Role
+
+_mobile_numbers = itertools.count(9_000_000_001)
+
+
+def next_mobile() -> str:
+    """A fresh, valid 10-digit mobile number per call."""
+    return str(next(_mobile_numbers))
+
+
+@pytest.fixture(autouse=True)
+def _clean_state(settings, tmp_path):
+    """Each test starts with empty rate-limit counters, an empty SMS outbox and its own media dir."""
+    cache.clear()
+    settings.MEDIA_ROOT = tmp_path / "media"
+    from arthomed import sms
+
+    sms.outbox.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def make_user(db):
+    def make(role: str = Role.PATIENT, **fields):
+        fields.setdefault("name", f"Test {role.title()}")
+        fields.setdefault("mobile_number", next_mobile())
+        fields.setdefault("is_verified", True)
+        return user_create(role=role, **fields)
+
+    return make
+
+
+def client_for(user=None) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens_for(user)['accessToken']}")
+    return client
+
+
+@pytest.fixture
+def api():
+    """An anonymous API client."""
+    return APIClient()
+
+
+@pytest.fixture
+def as_user():
+    """`as_user(user)` -> an API client authenticated as that user."""
+    return client_for
+
+
+@pytest.fixture
+def admin_user(make_user):
+    return make_user(Role.ADMIN, name="Asha Admin")
+
+
+@pytest.fixture
+def receptionist(make_user):
+    return make_user(Role.RECEPTIONIST, name="Rita Reception")
+
+
+@pytest.fixture
+def doctor(make_user):
+    return make_user(Role.DOCTOR, name="Dev Doctor")
+
+
+@pytest.fixture
+def patient(make_user):
+    return make_user(Role.PATIENT, name="Priya Patient")
