@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from accounts.services import user_create
+from accounts.services.users import user_create
 from accounts.tokens import tokens_for
 from arthomed.api.roles import Role
 

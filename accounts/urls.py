@@ -1,1 +1,6 @@
-urlpatterns: list = []
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("accounts.urls_auth")),  # /api/auth/... (sign-in, tokens)
+    path("", include("accounts.urls_people")),  # /api/users/..., /api/admin/... (people)
+]

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.services import user_create
+from accounts.services.users import user_create
 from arthomed.api.errors import ApplicationError
 from arthomed.api.roles import Role
 
