@@ -1,8 +1,10 @@
 """Project-wide pytest fixtures: API clients signed in as each role, and clean state."""
 
 import itertools
+import os
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
@@ -11,6 +13,30 @@ from accounts.tokens import tokens_for
 from arthomed.api.roles import Role
 
 _mobile_numbers = itertools.count(9_000_000_001)
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _redis_reachable() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip, with the reason shown, tests whose service is absent (never pass them silently)."""
+    no_pg = pytest.mark.skip(reason="needs PostgreSQL: run with DATABASE_URL=postgres://... (as .ci/run does)")
+    no_redis = pytest.mark.skip(reason=f"needs Redis at {TEST_REDIS_URL}")
+    redis_ok = None
+    for item in items:
+        if "postgres" in item.keywords and not django_settings.IS_POSTGRES:
+            item.add_marker(no_pg)
+        if "redis" in item.keywords:
+            redis_ok = _redis_reachable() if redis_ok is None else redis_ok
+            if not redis_ok:
+                item.add_marker(no_redis)
 
 
 def next_mobile() -> str:
