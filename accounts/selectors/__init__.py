@@ -1,0 +1,1 @@
+"""Split by subdomain; import from the submodules."""
