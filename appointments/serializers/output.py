@@ -1,0 +1,247 @@
+"""Output shape of an appointment (SPEC.md §5), shared by every endpoint that answers one."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from appointments.models import Appointment, AppointmentStatus
+from arthomed.api.roles import Role
+
+
+def _money(value) -> float | None:
+    return float(value) if value is not None else None
+
+
+class AppointmentPatientOutputSerializer(serializers.Serializer):
+    _id = serializers.UUIDField(source="id", read_only=True)
+    name = serializers.CharField()
+    mobile_number = serializers.CharField(allow_null=True)
+
+
+class AppointmentDoctorInfoOutputSerializer(serializers.Serializer):
+    specialization = serializers.CharField()
+
+
+class AppointmentDoctorOutputSerializer(serializers.Serializer):
+    _id = serializers.UUIDField(source="id", read_only=True)
+    name = serializers.CharField()
+    doctor_info = serializers.SerializerMethodField()
+
+    @extend_schema_field(AppointmentDoctorInfoOutputSerializer)
+    def get_doctor_info(self, doctor) -> dict:
+        profile = getattr(doctor, "doctor_profile", None)
+        return {"specialization": profile.specialization if profile else ""}
+
+
+class AppointmentImageOutputSerializer(serializers.Serializer):
+    _id = serializers.UUIDField(source="id", read_only=True)
+    filename = serializers.CharField()
+    original_name = serializers.CharField()
+    size = serializers.IntegerField()
+    mime_type = serializers.CharField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, stored_file) -> str:
+        return f"/api/files/{stored_file.id}"
+
+
+class AppointmentNotesOutputSerializer(serializers.Serializer):
+    patient = serializers.CharField()
+    doctor = serializers.CharField(required=False)
+    receptionist = serializers.CharField()
+
+
+class VitalsOutputSerializer(serializers.Serializer):
+    blood_pressure = serializers.CharField(required=False)
+    pulse = serializers.CharField(required=False)
+    temperature = serializers.CharField(required=False)
+    weight = serializers.CharField(required=False)
+    height = serializers.CharField(required=False)
+
+
+class VisitSummaryOutputSerializer(serializers.Serializer):
+    anamnesis = serializers.CharField(required=False)
+    diagnosis = serializers.CharField(required=False)
+    advice = serializers.CharField(required=False)
+    diet = serializers.CharField(required=False)
+    vitals = VitalsOutputSerializer(required=False)
+
+
+class MedicineOutputSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    dosage = serializers.CharField(required=False)
+    frequency = serializers.CharField(required=False)
+    duration = serializers.CharField(required=False)
+    instructions = serializers.CharField(required=False)
+
+
+class PrescriptionOutputSerializer(serializers.Serializer):
+    medicines = MedicineOutputSerializer(many=True, required=False)
+    advice = serializers.CharField(required=False)
+    next_visit = serializers.CharField(required=False)
+
+
+class FollowUpOutputSerializer(serializers.Serializer):
+    date = serializers.DateField(allow_null=True)
+    note = serializers.CharField()
+
+
+class PaymentOutputSerializer(serializers.Serializer):
+    amount = serializers.FloatField(allow_null=True)
+    status = serializers.CharField()
+    method = serializers.CharField(allow_null=True)
+    transaction_id = serializers.CharField(allow_null=True)
+    paid_at = serializers.DateTimeField(allow_null=True)
+
+
+class CancellationOutputSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    cancelled_by = serializers.UUIDField(allow_null=True)
+    cancelled_at = serializers.DateTimeField(allow_null=True)
+    refund_amount = serializers.FloatField()
+    refund_status = serializers.CharField()
+
+
+class FeedbackOutputSerializer(serializers.Serializer):
+    rating = serializers.IntegerField()
+    comment = serializers.CharField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+
+
+def _history_from(self, change) -> str | None:
+    return change.from_status or None
+
+
+# `from` is a Python keyword, so this serializer is built from a dict to give the field its contract name.
+StatusChangeOutputSerializer = type(
+    "StatusChangeOutputSerializer",
+    (serializers.Serializer,),
+    {
+        "from": serializers.SerializerMethodField(method_name="get_from"),
+        "get_from": extend_schema_field(serializers.CharField(allow_null=True))(_history_from),
+        "to": serializers.CharField(source="to_status"),
+        "by": serializers.UUIDField(source="changed_by_id", allow_null=True),
+        "at": serializers.DateTimeField(source="changed_at"),
+        "note": serializers.CharField(),
+        "__module__": __name__,
+    },
+)
+
+
+class AppointmentOutputSerializer(serializers.ModelSerializer):
+    """The full appointment JSON (participants and admins)."""
+
+    _id = serializers.UUIDField(source="id", read_only=True)
+    patient = AppointmentPatientOutputSerializer()
+    doctor = AppointmentDoctorOutputSerializer()
+    appointment_time = serializers.TimeField(format="%H:%M")
+    end_time = serializers.TimeField(format="%H:%M")
+    fee = serializers.DecimalField(max_digits=10, decimal_places=2, coerce_to_string=False)
+    images = AppointmentImageOutputSerializer(source="files", many=True)
+    notes = serializers.SerializerMethodField()
+    visit_summary = serializers.JSONField(required=False)
+    prescription = serializers.JSONField(required=False)
+    follow_up = serializers.SerializerMethodField()
+    payment = serializers.SerializerMethodField()
+    cancellation = serializers.SerializerMethodField()
+    feedback = serializers.SerializerMethodField()
+    status_history = StatusChangeOutputSerializer(many=True)
+
+    # Dropped by the reception variant, with `notes.doctor`.
+    CLINICAL_FIELDS = ("visit_summary", "prescription", "follow_up")
+    hide_clinical = False
+
+    class Meta:
+        model = Appointment
+        fields = [
+            "_id",
+            "patient",
+            "doctor",
+            "appointment_date",
+            "appointment_time",
+            "end_time",
+            "duration",
+            "status",
+            "purpose_of_visit",
+            "reason",
+            "symptoms",
+            "fee",
+            "images",
+            "notes",
+            "visit_summary",
+            "prescription",
+            "follow_up",
+            "payment",
+            "cancellation",
+            "feedback",
+            "status_history",
+            "created_at",
+            "updated_at",
+            "confirmed_at",
+            "completed_at",
+        ]
+
+    @extend_schema_field(AppointmentNotesOutputSerializer)
+    def get_notes(self, appointment) -> dict:
+        notes = {"patient": appointment.patient_notes, "receptionist": appointment.receptionist_notes}
+        if not self.hide_clinical:
+            notes["doctor"] = appointment.doctor_notes
+        return notes
+
+    @extend_schema_field(FollowUpOutputSerializer(required=False))
+    def get_follow_up(self, appointment) -> dict:
+        date = appointment.follow_up_date
+        return {"date": date.isoformat() if date else None, "note": appointment.follow_up_note}
+
+    @extend_schema_field(PaymentOutputSerializer)
+    def get_payment(self, appointment) -> dict:
+        return {
+            "amount": _money(appointment.payment_amount if appointment.payment_amount is not None else appointment.fee),
+            "status": appointment.payment_status,
+            "method": appointment.payment_method or None,
+            "transaction_id": appointment.transaction_id or None,
+            "paid_at": serializers.DateTimeField().to_representation(appointment.paid_at)
+            if appointment.paid_at
+            else None,
+        }
+
+    @extend_schema_field(CancellationOutputSerializer(allow_null=True))
+    def get_cancellation(self, appointment) -> dict | None:
+        if appointment.status != AppointmentStatus.CANCELLED:
+            return None
+        return {
+            "reason": appointment.cancellation_reason,
+            "cancelled_by": str(appointment.cancelled_by_id) if appointment.cancelled_by_id else None,
+            "cancelled_at": serializers.DateTimeField().to_representation(appointment.cancelled_at)
+            if appointment.cancelled_at
+            else None,
+            "refund_amount": _money(appointment.refund_amount) or 0,
+            "refund_status": appointment.refund_status,
+        }
+
+    @extend_schema_field(FeedbackOutputSerializer(allow_null=True))
+    def get_feedback(self, appointment) -> dict | None:
+        if appointment.feedback_rating is None:
+            return None
+        return {
+            "rating": appointment.feedback_rating,
+            "comment": appointment.feedback_comment,
+            "submitted_at": serializers.DateTimeField().to_representation(appointment.feedback_submitted_at)
+            if appointment.feedback_submitted_at
+            else None,
+        }
+
+
+class AppointmentReceptionOutputSerializer(AppointmentOutputSerializer):
+    """What a receptionist sees: no clinical fields (no doctor's note, visit summary, prescription, follow-up)."""
+
+    hide_clinical = True
+
+    class Meta(AppointmentOutputSerializer.Meta):
+        fields = [
+            f for f in AppointmentOutputSerializer.Meta.fields if f not in AppointmentOutputSerializer.CLINICAL_FIELDS
+        ]
+
+
+def appointment_serializer_for(user) -> type[AppointmentOutputSerializer]:
+    """The output serializer matching what `user` may see of an appointment."""
+    return AppointmentReceptionOutputSerializer if user.role == Role.RECEPTIONIST else AppointmentOutputSerializer
