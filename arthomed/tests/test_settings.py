@@ -1,0 +1,57 @@
+"""Settings come from the environment once; SECRET_KEY is mandatory in production."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _settings_probe(extra_env: dict, expression: str) -> subprocess.CompletedProcess:
+    env = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DEBUG", "DATABASE_URL"}}
+    env.update(extra_env)
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'arthomed.settings'; django.setup(); "
+        f"from django.conf import settings as s; print({expression})"
+    )
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+
+
+def test_secret_key_required_when_not_debug(tmp_path):
+    result = _settings_probe({"DEBUG": "false", "SECRET_KEY": "", "DOTENV_PATH_UNUSED": str(tmp_path)}, "1")
+    assert result.returncode != 0
+    assert "SECRET_KEY is required" in result.stderr
+
+
+def test_defaults_sqlite_wal_immediate_and_clinic_time():
+    result = _settings_probe(
+        {"DEBUG": "true", "SECRET_KEY": ""},
+        "s.DATABASES['default']['ENGINE'], s.DATABASES['default']['OPTIONS']['transaction_mode'], "
+        "s.TIME_ZONE, s.USE_TZ, s.CELERY_TASK_ALWAYS_EAGER, s.PORT",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "django.db.backends.sqlite3 IMMEDIATE Asia/Kolkata True True 3001"
+
+
+def test_postgres_and_redis_from_urls():
+    result = _settings_probe(
+        {
+            "DEBUG": "false",
+            "SECRET_KEY": "x" * 50,
+            "DATABASE_URL": "postgres://u:p@db:5432/arthomed",
+            "REDIS_URL": "redis://cache:6379/0",
+            "CELERY_BROKER_URL": "",
+        },
+        "s.DATABASES['default']['ENGINE'], s.CACHES['default']['BACKEND'], s.CELERY_BROKER_URL, "
+        "s.CELERY_TASK_ALWAYS_EAGER, s.SESSION_COOKIE_SECURE, s.SECURE_HSTS_SECONDS",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql",
+        "django_redis.cache.RedisCache",
+        "redis://cache:6379/0",
+        "False",
+        "True",
+        "31536000",
+    ]
