@@ -2,7 +2,7 @@
 
 import uuid
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import ScheduleBlock, User
 from arthomed.api.errors import DoctorNotFound, UserNotFound
@@ -44,3 +44,42 @@ def user_get(user_id: object) -> User:
     if user is None:
         raise UserNotFound()
     return user
+
+
+def doctor_list(*, specialization: str = "", search: str = "") -> QuerySet[User]:
+    """The public directory: active doctors, by name; `specialization` exact but case-insensitive."""
+    doctors = active_doctors()
+    if specialization.strip():
+        doctors = doctors.filter(doctor_profile__specialization__iexact=specialization.strip())
+    if search.strip():
+        term = search.strip()
+        doctors = doctors.filter(Q(name__icontains=term) | Q(doctor_profile__specialization__icontains=term))
+    return doctors.order_by("name", "id")
+
+
+def user_list(*, role: str | None = None, is_active: bool | None = None, search: str = "") -> QuerySet[User]:
+    """Admin user list, newest first. Deleted (anonymised) accounts are not people to manage."""
+    users = users_with_details().filter(deleted_at__isnull=True)
+    if role:
+        users = users.filter(role=role)
+    if is_active is not None:
+        users = users.filter(is_active=is_active)
+    if search.strip():
+        term = search.strip()
+        digits = "".join(ch for ch in term if ch.isdigit())
+        match = Q(name__icontains=term)
+        if digits:
+            match |= Q(mobile_number__contains=digits)
+        users = users.filter(match)
+    return users.order_by("-created_at", "-id")
+
+
+def doctor_get_for_schedule_edit(*, actor: User, doctor_id: object) -> User:
+    """The doctor whose schedule `actor` may edit: staff any doctor, a doctor only themselves.
+
+    Another doctor's record answers DOCTOR_NOT_FOUND, as a missing one would.
+    """
+    doctor = doctor_get(doctor_id, active_only=False)
+    if actor.role == Role.DOCTOR and doctor.pk != actor.pk:
+        raise DoctorNotFound()
+    return doctor

@@ -1,9 +1,12 @@
 """Output shape of a user (SPEC.md §4). Input serializers for profile edits live here too."""
 
+from decimal import Decimal
+
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.models import DoctorProfile, ScheduleBlock, User
+from accounts.models import BloodGroup, DoctorProfile, Gender, ScheduleBlock, User, Weekday
 from arthomed.api.roles import Role
 
 
@@ -137,3 +140,139 @@ class UserOutputSerializer(serializers.ModelSerializer):
             if data.get(key) is None:
                 data.pop(key, None)
         return data
+
+
+class UserStatusOutputSerializer(serializers.ModelSerializer):
+    _id = serializers.UUIDField(source="id", read_only=True)
+    status_updated_by = serializers.UUIDField(source="status_updated_by_id", allow_null=True)
+
+    class Meta:
+        model = User
+        fields = ["_id", "is_active", "status_reason", "status_updated_at", "status_updated_by"]
+
+
+class DoctorPublicOutputSerializer(serializers.ModelSerializer):
+    """A doctor as the public directory shows them: no mobile number, e-mail or private profile."""
+
+    _id = serializers.UUIDField(source="id", read_only=True)
+    avatar_url = serializers.SerializerMethodField()
+    doctor_info = DoctorInfoOutputSerializer(source="doctor_profile")
+
+    class Meta:
+        model = User
+        fields = ["_id", "name", "role", "gender", "avatar_url", "doctor_info"]
+
+    def get_avatar_url(self, user) -> str | None:
+        return f"/api/files/{user.avatar_id}" if user.avatar_id else None
+
+
+# --- Input ------------------------------------------------------------------
+
+NAME_PATTERN = r"^[A-Za-z][A-Za-z .'\-]*$"
+NAME_MESSAGE = "Name must be 2-100 characters: letters, spaces, dots, apostrophes and hyphens"
+
+
+class PersonNameField(serializers.RegexField):
+    def __init__(self, **kwargs):
+        super().__init__(NAME_PATTERN, min_length=2, max_length=100, error_messages={"invalid": NAME_MESSAGE}, **kwargs)
+
+
+class LowerEmailField(serializers.EmailField):
+    """E-mail addresses are stored lower-case (SPEC.md §4)."""
+
+    def to_internal_value(self, data):
+        return super().to_internal_value(data).lower()
+
+
+class ProfileInputSerializer(serializers.Serializer):
+    date_of_birth = serializers.DateField(required=False, allow_null=True)
+    gender = serializers.ChoiceField(choices=Gender.choices, required=False, allow_blank=True)
+    address = AddressSerializer(required=False)
+    emergency_contact = EmergencyContactSerializer(required=False)
+
+    def validate_date_of_birth(self, value):
+        if value and value > timezone.localdate():
+            raise serializers.ValidationError("Date of birth cannot be in the future")
+        return value
+
+
+class PatientInfoInputSerializer(serializers.Serializer):
+    blood_group = serializers.ChoiceField(choices=BloodGroup.choices, required=False, allow_blank=True)
+    allergies = serializers.ListField(child=serializers.CharField(max_length=100), max_length=50, required=False)
+    medical_history = MedicalHistoryEntrySerializer(many=True, required=False, max_length=100)
+
+
+class DoctorInfoInputSerializer(serializers.Serializer):
+    """What a doctor may change about their practice; `rating*` is never accepted from clients."""
+
+    specialization = serializers.CharField(max_length=100, required=False)
+    qualification = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    experience = serializers.IntegerField(min_value=0, max_value=80, required=False)
+    consultation_fee = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0"), required=False)
+    registration_number = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    about = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    slot_duration = serializers.IntegerField(min_value=10, max_value=120, required=False)
+
+
+class ProfileUpdateInputSerializer(serializers.Serializer):
+    """`PUT /api/users/profile`: every field optional; role, isActive and mobileNumber are not accepted."""
+
+    name = PersonNameField(required=False)
+    email = LowerEmailField(required=False, allow_null=True, allow_blank=True)
+    profile = ProfileInputSerializer(required=False)
+    patient_info = PatientInfoInputSerializer(required=False)
+    doctor_info = DoctorInfoInputSerializer(required=False)
+
+
+class ScheduleBlockInputSerializer(serializers.Serializer):
+    day = serializers.ChoiceField(choices=Weekday.choices)
+    start_time = serializers.TimeField(input_formats=["%H:%M"])
+    end_time = serializers.TimeField(input_formats=["%H:%M"])
+    is_available = serializers.BooleanField(default=True)
+
+
+class ScheduleReplaceInputSerializer(serializers.Serializer):
+    schedule = ScheduleBlockInputSerializer(many=True, max_length=70)
+    slot_duration = serializers.IntegerField(min_value=10, max_value=120, required=False)
+
+
+class DoctorInfoCreateInputSerializer(DoctorInfoInputSerializer):
+    specialization = serializers.CharField(max_length=100)
+    schedule = ScheduleBlockInputSerializer(many=True, required=False, max_length=70)
+
+
+class AdminCreateUserInputSerializer(serializers.Serializer):
+    mobile_number = serializers.CharField(max_length=20)
+    name = PersonNameField()
+    email = LowerEmailField(required=False, allow_null=True, allow_blank=True)
+    role = serializers.ChoiceField(choices=Role.choices)
+    profile = ProfileInputSerializer(required=False)
+    patient_info = PatientInfoInputSerializer(required=False)
+    doctor_info = DoctorInfoCreateInputSerializer(required=False)
+
+    def validate(self, attrs):
+        # Which nested block fits which role is part of the request's shape.
+        role = attrs["role"]
+        if role == Role.DOCTOR and "doctor_info" not in attrs:
+            raise serializers.ValidationError({"doctor_info": "Doctors need doctorInfo with a specialization"})
+        if role != Role.DOCTOR and "doctor_info" in attrs:
+            raise serializers.ValidationError({"doctor_info": "Only doctors have doctorInfo"})
+        if role != Role.PATIENT and "patient_info" in attrs:
+            raise serializers.ValidationError({"patient_info": "Only patients have patientInfo"})
+        return attrs
+
+
+class UserStatusInputSerializer(serializers.Serializer):
+    is_active = serializers.BooleanField()
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class UserListQuerySerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices, required=False)
+    is_active = serializers.BooleanField(required=False, allow_null=True, default=None)
+    search = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+class DoctorListQuerySerializer(serializers.Serializer):
+    specialization = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    search = serializers.CharField(max_length=100, required=False, allow_blank=True)
