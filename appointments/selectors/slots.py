@@ -1,0 +1,231 @@
+"""Bookable slots and the month calendar of a doctor (SPEC.md §5), in clinic time.
+
+A day's slots come from the doctor's weekly schedule blocks cut into `slot_duration`
+pieces (a last shorter piece is dropped). Leave removes slots; so do the past, the
+minimum notice and the booking horizon. A slot is booked when any active appointment
+overlaps it: appointments keep their own duration, so after a change of slot length
+old bookings still block every new slot they overlap.
+
+Each read costs a fixed number of queries, whatever the number of appointments: the
+doctor (with schedule), the leave of the period, the active appointments of the period.
+"""
+
+import calendar
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from accounts.models import WEEKDAYS, DoctorLeave, User
+from appointments.models import ACTIVE_STATUSES, Appointment
+from appointments.selectors.appointments import appointments_with_details
+from arthomed.api.errors import SlotUnavailable
+
+# Appointments last minutes, never a day: bounding the scan by this margin lets the
+# (doctor, starts_at) index serve the overlap query however long the history grows.
+_OVERLAP_LOOKBACK = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Slot:
+    start: time
+    end: time
+    starts_at: datetime
+    ends_at: datetime
+    is_booked: bool
+    # Still offered: not started, outside the minimum notice, within the horizon.
+    is_open: bool
+
+    @property
+    def is_available(self) -> bool:
+        return self.is_open and not self.is_booked
+
+
+@dataclass(frozen=True)
+class DaySlots:
+    doctor: User
+    date: date
+    slots: list[Slot]
+
+    @property
+    def available(self) -> list[Slot]:
+        return [slot for slot in self.slots if slot.is_available]
+
+    @property
+    def booked(self) -> list[Slot]:
+        return [slot for slot in self.slots if slot.is_open and slot.is_booked]
+
+
+def clinic_datetime(day: date, at: time) -> datetime:
+    """The aware instant of a clinic-local date and time."""
+    return datetime.combine(day, at, tzinfo=timezone.get_default_timezone())
+
+
+def _booking_window(now: datetime) -> tuple[datetime, date]:
+    """(earliest bookable start, last bookable clinic date) at `now`."""
+    earliest = now + timedelta(minutes=settings.BOOKING_MIN_NOTICE_MINUTES)
+    last_day = timezone.localdate(now) + timedelta(days=settings.BOOKING_HORIZON_DAYS)
+    return earliest, last_day
+
+
+def _busy_by_day(doctor: User, first: date, last: date, exclude_id=None) -> dict[date, list[tuple]]:
+    """Active appointments of the doctor between two clinic dates, as (starts_at, ends_at) per clinic date."""
+    start, end = clinic_datetime(first, time.min), clinic_datetime(last + timedelta(days=1), time.min)
+    rows = Appointment.objects.filter(
+        doctor=doctor,
+        status__in=ACTIVE_STATUSES,
+        starts_at__lt=end,
+        starts_at__gte=start - _OVERLAP_LOOKBACK,
+        ends_at__gt=start,
+    )
+    if exclude_id is not None:
+        rows = rows.exclude(pk=exclude_id)
+    busy: dict[date, list[tuple]] = defaultdict(list)
+    for starts_at, ends_at in rows.values_list("starts_at", "ends_at"):
+        day = timezone.localdate(starts_at)
+        last_day = timezone.localdate(ends_at - timedelta(microseconds=1))
+        while day <= last_day:
+            busy[day].append((starts_at, ends_at))
+            day += timedelta(days=1)
+    return busy
+
+
+def _leave_by_day(doctor: User, first: date, last: date) -> dict[date, list[DoctorLeave]]:
+    leave: dict[date, list[DoctorLeave]] = defaultdict(list)
+    for item in DoctorLeave.objects.filter(doctor=doctor, date__gte=first, date__lte=last):
+        leave[item.date].append(item)
+    return leave
+
+
+def _cut_day(
+    day: date,
+    *,
+    blocks: list,
+    slot_minutes: int,
+    leave: list[DoctorLeave],
+    busy: list[tuple],
+    earliest: datetime,
+    last_day: date,
+) -> list[Slot]:
+    if any(item.is_whole_day for item in leave):
+        return []
+    length = timedelta(minutes=slot_minutes)
+    weekday = WEEKDAYS[day.weekday()]
+    day_blocks = sorted(
+        (block for block in blocks if block.day == weekday and block.is_available), key=lambda block: block.start_time
+    )
+    slots = []
+    for block in day_blocks:
+        starts_at = clinic_datetime(day, block.start_time)
+        block_end = clinic_datetime(day, block.end_time)
+        while starts_at + length <= block_end:
+            ends_at = starts_at + length
+            start, end = starts_at.time(), ends_at.time()
+            on_leave = any(item.start_time < end and start < item.end_time for item in leave)
+            if not on_leave:
+                slots.append(
+                    Slot(
+                        start=start,
+                        end=end,
+                        starts_at=starts_at,
+                        ends_at=ends_at,
+                        is_booked=any(b_start < ends_at and starts_at < b_end for b_start, b_end in busy),
+                        is_open=starts_at >= earliest and day <= last_day,
+                    )
+                )
+            starts_at = ends_at
+    return slots
+
+
+def doctor_day_slots(*, doctor: User, day: date, now: datetime | None = None, exclude_appointment_id=None) -> DaySlots:
+    """All slots of `doctor` on the clinic date `day`. `doctor` comes from `doctor_get` (schedule prefetched).
+
+    `exclude_appointment_id` ignores one appointment's own hold (an appointment being rescheduled).
+    """
+    earliest, last_day = _booking_window(now or timezone.now())
+    slots = _cut_day(
+        day,
+        blocks=list(doctor.schedule_blocks.all()),
+        slot_minutes=doctor.doctor_profile.slot_duration,
+        leave=_leave_by_day(doctor, day, day)[day],
+        busy=_busy_by_day(doctor, day, day, exclude_appointment_id)[day],
+        earliest=earliest,
+        last_day=last_day,
+    )
+    return DaySlots(doctor=doctor, date=day, slots=slots)
+
+
+def bookable_slot_get(
+    *, doctor: User, day: date, start: time, now: datetime | None = None, exclude_appointment_id=None
+) -> Slot:
+    """The free, offered slot of `doctor` starting at `day` `start`, or SLOT_UNAVAILABLE."""
+    day_slots = doctor_day_slots(doctor=doctor, day=day, now=now, exclude_appointment_id=exclude_appointment_id)
+    for slot in day_slots.slots:
+        if slot.start == start:
+            if not slot.is_available:
+                break
+            return slot
+    raise SlotUnavailable()
+
+
+def doctor_month_calendar(*, doctor: User, year: int, month: int, now: datetime | None = None) -> list[dict]:
+    """One entry per day: `{date, available_count, booked_count, status}`.
+
+    status: `past` (before today, or today with no slot left to offer), `off` (no working
+    slots: day off, whole-day leave, beyond the horizon), `full` (slots left, all booked),
+    `available`.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    earliest, last_day = _booking_window(now)
+    first, last = date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+    busy = _busy_by_day(doctor, first, last)
+    leave = _leave_by_day(doctor, first, last)
+    blocks, slot_minutes = list(doctor.schedule_blocks.all()), doctor.doctor_profile.slot_duration
+    days = []
+    for offset in range((last - first).days + 1):
+        day = first + timedelta(days=offset)
+        slots = _cut_day(
+            day,
+            blocks=blocks,
+            slot_minutes=slot_minutes,
+            leave=leave[day],
+            busy=busy[day],
+            earliest=earliest,
+            last_day=last_day,
+        )
+        available = sum(1 for slot in slots if slot.is_available)
+        if day < today or (day == today and slots and not any(slot.is_open for slot in slots)):
+            status = "past"
+        elif not slots or day > last_day:
+            status = "off"
+        elif available:
+            status = "available"
+        else:
+            status = "full"
+        days.append(
+            {
+                "date": day,
+                "available_count": available,
+                "booked_count": sum(1 for slot in slots if slot.is_booked),
+                "status": status,
+            }
+        )
+    return days
+
+
+def appointments_during_leave(leave: DoctorLeave) -> QuerySet[Appointment]:
+    """Active appointments of the leave's doctor that overlap it: reported back, never cancelled silently."""
+    if leave.is_whole_day:
+        start = clinic_datetime(leave.date, time.min)
+        end = clinic_datetime(leave.date + timedelta(days=1), time.min)
+    else:
+        start, end = clinic_datetime(leave.date, leave.start_time), clinic_datetime(leave.date, leave.end_time)
+    return (
+        appointments_with_details()
+        .filter(doctor_id=leave.doctor_id, status__in=ACTIVE_STATUSES, starts_at__lt=end, ends_at__gt=start)
+        .order_by("starts_at")
+    )

@@ -1,0 +1,104 @@
+"""Shapes of slots, the month calendar, booking, rescheduling and doctors' leave (SPEC.md §4-5)."""
+
+from rest_framework import serializers
+
+from accounts.models import DoctorLeave, LeaveReason
+from appointments.models import PurposeOfVisit
+
+HH_MM = ["%H:%M"]
+
+
+class SlotsQueryInputSerializer(serializers.Serializer):
+    doctor_id = serializers.CharField(max_length=64)
+    date = serializers.DateField()
+
+
+class CalendarQueryInputSerializer(serializers.Serializer):
+    doctor_id = serializers.CharField(max_length=64)
+    month = serializers.RegexField(
+        r"^\d{4}-(0[1-9]|1[0-2])$", error_messages={"invalid": "Month must be YYYY-MM, e.g. 2026-02"}
+    )
+
+
+class SlotsDoctorInfoOutputSerializer(serializers.Serializer):
+    specialization = serializers.CharField(source="doctor_profile.specialization")
+    consultation_fee = serializers.DecimalField(
+        source="doctor_profile.consultation_fee", max_digits=10, decimal_places=2, coerce_to_string=False
+    )
+
+
+class SlotsDoctorOutputSerializer(serializers.Serializer):
+    _id = serializers.UUIDField(source="id", read_only=True)
+    name = serializers.CharField()
+    doctor_info = SlotsDoctorInfoOutputSerializer(source="*")
+
+
+class BookedSlotOutputSerializer(serializers.Serializer):
+    start_time = serializers.TimeField(source="start", format="%H:%M")
+    end_time = serializers.TimeField(source="end", format="%H:%M")
+    is_available = serializers.BooleanField()
+
+
+class AvailableSlotOutputSerializer(BookedSlotOutputSerializer):
+    consultation_fee = serializers.SerializerMethodField()
+
+    def get_consultation_fee(self, slot) -> float:
+        return float(self.context["consultation_fee"])
+
+
+class SlotsOutputSerializer(serializers.Serializer):
+    doctor = SlotsDoctorOutputSerializer()
+    date = serializers.DateField()
+    available_slots = AvailableSlotOutputSerializer(source="available", many=True)
+    booked_slots = BookedSlotOutputSerializer(source="booked", many=True)
+
+
+class CalendarDayOutputSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    available_count = serializers.IntegerField()
+    booked_count = serializers.IntegerField()
+    status = serializers.CharField(help_text="available | full | off | past")
+
+
+class CalendarOutputSerializer(serializers.Serializer):
+    doctor = SlotsDoctorOutputSerializer()
+    month = serializers.CharField()
+    days = CalendarDayOutputSerializer(many=True)
+
+
+class AppointmentBookInputSerializer(serializers.Serializer):
+    doctor_id = serializers.CharField(max_length=64)
+    appointment_date = serializers.DateField()
+    appointment_time = serializers.TimeField(input_formats=HH_MM)
+    purpose_of_visit = serializers.ChoiceField(choices=PurposeOfVisit.choices, default=PurposeOfVisit.CONSULTATION)
+    reason = serializers.CharField(max_length=500)
+    symptoms = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+    # Staff only: an existing patient, or a walk-in's number and name (the account is created).
+    patient_id = serializers.CharField(max_length=64, required=False)
+    patient_mobile_number = serializers.CharField(max_length=20, required=False)
+    patient_name = serializers.CharField(max_length=100, required=False)
+
+
+class AppointmentRescheduleInputSerializer(serializers.Serializer):
+    appointment_date = serializers.DateField()
+    appointment_time = serializers.TimeField(input_formats=HH_MM)
+
+
+class LeaveInputSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    start_time = serializers.TimeField(input_formats=HH_MM, required=False, allow_null=True, default=None)
+    end_time = serializers.TimeField(input_formats=HH_MM, required=False, allow_null=True, default=None)
+    reason = serializers.ChoiceField(choices=LeaveReason.choices, default=LeaveReason.PERSONAL)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class LeaveOutputSerializer(serializers.ModelSerializer):
+    _id = serializers.UUIDField(source="id", read_only=True)
+    doctor_id = serializers.UUIDField(read_only=True)
+    start_time = serializers.TimeField(format="%H:%M", allow_null=True)
+    end_time = serializers.TimeField(format="%H:%M", allow_null=True)
+    is_whole_day = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = DoctorLeave
+        fields = ["_id", "doctor_id", "date", "start_time", "end_time", "is_whole_day", "reason", "note", "created_at"]

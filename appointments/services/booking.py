@@ -1,0 +1,223 @@
+"""Booking and rescheduling (SPEC.md §5): a real free slot, no double booking, ever.
+
+The database is the guard against double booking, never a prior read alone. On
+PostgreSQL, exclusion constraints (migration 0002) refuse any overlapping active
+appointment of one doctor or one patient; the insert runs in a savepoint and a
+violation becomes SLOT_UNAVAILABLE. On SQLite the transaction is IMMEDIATE (settings),
+so it holds the write lock from BEGIN while it checks and writes.
+"""
+
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.phone import normalize_mobile
+from accounts.selectors.people import doctor_get, user_get
+from accounts.services.users import user_create
+from appointments.models import ACTIVE_STATUSES, Appointment, AppointmentStatus, AppointmentStatusChange
+from appointments.selectors.slots import Slot, bookable_slot_get
+from arthomed.api.errors import (
+    AppointmentCancelled,
+    AppointmentNotFound,
+    BookingLimitReached,
+    InvalidStatusTransition,
+    PermissionDenied,
+    SlotUnavailable,
+    ValidationFailed,
+)
+from arthomed.api.roles import Role
+
+STAFF = (Role.ADMIN, Role.RECEPTIONIST)
+RESCHEDULABLE = (AppointmentStatus.PENDING, AppointmentStatus.CONFIRMED)
+# PostgreSQL's SQLSTATE for exclusion_violation: an overlapping active appointment exists.
+EXCLUSION_VIOLATION = "23P01"
+
+
+def _is_overlap_violation(exc: IntegrityError) -> bool:
+    return getattr(exc.__cause__, "sqlstate", None) == EXCLUSION_VIOLATION
+
+
+def _field_error(field: str, message: str, value=None) -> ValidationFailed:
+    error = {"field": field, "message": message}
+    if value is not None:
+        error["value"] = value
+    return ValidationFailed(errors=[error])
+
+
+def _booking_patient(*, actor: User, patient_id, patient_mobile_number: str | None, patient_name: str | None) -> User:
+    """Whom the booking is for: patients book for themselves, staff for a patient or a walk-in."""
+    if actor.role == Role.PATIENT:
+        return actor
+    if actor.role not in STAFF:
+        raise PermissionDenied("Only patients and the front office can book appointments")
+    if patient_id:
+        patient = user_get(patient_id)
+        if patient.role != Role.PATIENT or not patient.is_active:
+            raise _field_error("patientId", "Not an active patient", str(patient_id))
+        return patient
+    if not patient_mobile_number:
+        raise _field_error("patientId", "patientId, or patientMobileNumber and patientName for a walk-in, is required")
+    mobile = normalize_mobile(patient_mobile_number)
+    existing = User.objects.filter(mobile_number=mobile).first()
+    if existing is not None:
+        # A walk-in who already has an account is booked on it.
+        if existing.role != Role.PATIENT or not existing.is_active:
+            raise _field_error("patientMobileNumber", "This number belongs to an account that cannot book", mobile)
+        return existing
+    if not patient_name or not patient_name.strip():
+        raise _field_error("patientName", "Name is required to register a walk-in patient")
+    return user_create(mobile_number=mobile, name=patient_name, role=Role.PATIENT)
+
+
+def _check_patient_free(*, patient: User, slot: Slot, exclude_id=None) -> None:
+    overlapping = Appointment.objects.filter(
+        patient=patient, status__in=ACTIVE_STATUSES, starts_at__lt=slot.ends_at, ends_at__gt=slot.starts_at
+    )
+    if exclude_id is not None:
+        overlapping = overlapping.exclude(pk=exclude_id)
+    if overlapping.exists():
+        raise SlotUnavailable("You already have an appointment at this time")
+
+
+def _check_booking_cap(*, patient: User, now: datetime) -> None:
+    held = Appointment.objects.filter(
+        patient=patient,
+        status__in=(AppointmentStatus.PENDING, AppointmentStatus.CONFIRMED),
+        starts_at__gt=now,
+    ).count()
+    if held >= settings.MAX_ACTIVE_BOOKINGS_PER_PATIENT:
+        raise BookingLimitReached(details={"limit": settings.MAX_ACTIVE_BOOKINGS_PER_PATIENT})
+
+
+def _place(slot: Slot, doctor: User) -> dict:
+    return {
+        "appointment_date": slot.starts_at.date(),
+        "appointment_time": slot.start,
+        "end_time": slot.end,
+        "duration": doctor.doctor_profile.slot_duration,
+        "starts_at": slot.starts_at,
+        "ends_at": slot.ends_at,
+    }
+
+
+@transaction.atomic
+def appointment_book(
+    *,
+    actor: User,
+    doctor_id,
+    appointment_date: date,
+    appointment_time: time,
+    purpose_of_visit: str,
+    reason: str,
+    symptoms: str = "",
+    patient_id=None,
+    patient_mobile_number: str | None = None,
+    patient_name: str | None = None,
+    idempotency_key: str | None = None,
+) -> Appointment:
+    """Book a slot. A retry with the same Idempotency-Key for the same patient returns the first appointment."""
+    patient = _booking_patient(
+        actor=actor, patient_id=patient_id, patient_mobile_number=patient_mobile_number, patient_name=patient_name
+    )
+    if idempotency_key:
+        first = Appointment.objects.filter(patient=patient, idempotency_key=idempotency_key).first()
+        if first is not None:
+            return first
+    doctor = doctor_get(doctor_id)
+    # One booking at a time per patient, so the cap holds under concurrent requests too.
+    User.objects.select_for_update().filter(pk=patient.pk).first()
+    now = timezone.now()
+    slot = bookable_slot_get(doctor=doctor, day=appointment_date, start=appointment_time, now=now)
+    _check_booking_cap(patient=patient, now=now)
+    _check_patient_free(patient=patient, slot=slot)
+
+    by_staff = actor.role in STAFF
+    status = AppointmentStatus.CONFIRMED if by_staff else AppointmentStatus.PENDING
+    try:
+        with transaction.atomic():
+            appointment = Appointment.objects.create(
+                patient=patient,
+                doctor=doctor,
+                booked_by=actor,
+                status=status,
+                purpose_of_visit=purpose_of_visit,
+                reason=reason,
+                symptoms=symptoms,
+                fee=doctor.doctor_profile.consultation_fee,
+                idempotency_key=idempotency_key or None,
+                confirmed_at=now if by_staff else None,
+                **_place(slot, doctor),
+            )
+    except IntegrityError as exc:
+        if _is_overlap_violation(exc):
+            raise SlotUnavailable() from exc
+        if idempotency_key:
+            first = Appointment.objects.filter(patient=patient, idempotency_key=idempotency_key).first()
+            if first is not None:  # a concurrent retry with the same key won
+                return first
+        raise
+    AppointmentStatusChange.objects.create(
+        appointment=appointment, from_status="", to_status=status, changed_by=actor, changed_at=now
+    )
+    return appointment
+
+
+@transaction.atomic
+def appointment_reschedule(
+    *, actor: User, appointment: Appointment, appointment_date: date, appointment_time: time
+) -> Appointment:
+    """Move an appointment to another free slot of the same doctor, atomically (the old slot frees).
+
+    Patients move their own until CANCEL_MIN_NOTICE_HOURS before the start, and the
+    appointment goes back to `pending`; staff may move it any time before it starts being seen.
+    """
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    now = timezone.now()
+    if actor.role == Role.PATIENT:
+        if appointment.patient_id != actor.pk:
+            raise AppointmentNotFound()
+    elif actor.role not in STAFF:
+        raise PermissionDenied("Only the patient and the front office can reschedule appointments")
+    if appointment.status == AppointmentStatus.CANCELLED:
+        raise AppointmentCancelled()
+    if appointment.status not in RESCHEDULABLE:
+        raise InvalidStatusTransition(f"A {appointment.status} appointment cannot be rescheduled")
+    if actor.role == Role.PATIENT:
+        cutoff = appointment.starts_at - timedelta(hours=settings.CANCEL_MIN_NOTICE_HOURS)
+        if now > cutoff:
+            raise PermissionDenied(
+                f"Appointments can be rescheduled up to {settings.CANCEL_MIN_NOTICE_HOURS} hours before the start"
+            )
+
+    doctor = doctor_get(appointment.doctor_id, active_only=False)
+    slot = bookable_slot_get(
+        doctor=doctor, day=appointment_date, start=appointment_time, now=now, exclude_appointment_id=appointment.pk
+    )
+    _check_patient_free(patient=appointment.patient, slot=slot, exclude_id=appointment.pk)
+
+    old_status = appointment.status
+    note = f"rescheduled from {appointment.appointment_date:%Y-%m-%d} {appointment.appointment_time:%H:%M}"
+    for field, value in _place(slot, doctor).items():
+        setattr(appointment, field, value)
+    if actor.role == Role.PATIENT:
+        appointment.status = AppointmentStatus.PENDING
+        appointment.confirmed_at = None
+    try:
+        with transaction.atomic():
+            appointment.save()
+    except IntegrityError as exc:
+        if _is_overlap_violation(exc):
+            raise SlotUnavailable() from exc
+        raise
+    AppointmentStatusChange.objects.create(
+        appointment=appointment,
+        from_status=old_status,
+        to_status=appointment.status,
+        changed_by=actor,
+        changed_at=now,
+        note=note,
+    )
+    return appointment
