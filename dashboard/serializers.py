@@ -1,0 +1,156 @@
+"""Output shapes of the dashboards (SPEC.md §8). Shape only: the numbers come from selectors."""
+
+from drf_spectacular.utils import PolymorphicProxySerializer
+from rest_framework import serializers
+
+from appointments.models import Appointment
+
+MONEY = {"max_digits": 14, "decimal_places": 2, "coerce_to_string": False}
+
+
+class DashboardPersonSerializer(serializers.Serializer):
+    _id = serializers.UUIDField(source="id")
+    name = serializers.CharField()
+    mobile_number = serializers.CharField(allow_null=True)
+
+
+class DashboardDoctorInfoSerializer(serializers.Serializer):
+    specialization = serializers.CharField()
+
+
+class DashboardDoctorSerializer(serializers.Serializer):
+    _id = serializers.UUIDField(source="id")
+    name = serializers.CharField()
+    doctor_info = DashboardDoctorInfoSerializer(source="doctor_profile", allow_null=True)
+
+
+class DashboardPaymentSerializer(serializers.Serializer):
+    status = serializers.CharField(source="payment_status")
+    method = serializers.CharField(source="payment_method")
+    amount = serializers.DecimalField(source="payment_amount", allow_null=True, **MONEY)
+    paid_at = serializers.DateTimeField(allow_null=True)
+
+
+class DashboardAppointmentSerializer(serializers.ModelSerializer):
+    """A compact appointment for dashboard lists: who, when, what state, paid or not."""
+
+    _id = serializers.UUIDField(source="id", read_only=True)
+    patient = DashboardPersonSerializer()
+    doctor = DashboardDoctorSerializer()
+    appointment_time = serializers.TimeField(format="%H:%M")
+    end_time = serializers.TimeField(format="%H:%M")
+    fee = serializers.DecimalField(**MONEY)
+    payment = DashboardPaymentSerializer(source="*")
+
+    class Meta:
+        model = Appointment
+        fields = [
+            "_id",
+            "patient",
+            "doctor",
+            "appointment_date",
+            "appointment_time",
+            "end_time",
+            "duration",
+            "status",
+            "purpose_of_visit",
+            "fee",
+            "payment",
+            "follow_up_date",
+            "created_at",
+        ]
+
+
+class RevenueOutputSerializer(serializers.Serializer):
+    today = serializers.DecimalField(**MONEY)
+    this_month = serializers.DecimalField(**MONEY)
+    this_year = serializers.DecimalField(**MONEY)
+
+
+class AdminStatisticsOutputSerializer(serializers.Serializer):
+    total_users = serializers.IntegerField()
+    total_doctors = serializers.IntegerField()
+    total_patients = serializers.IntegerField()
+    total_appointments = serializers.IntegerField()
+    today_appointments = serializers.IntegerField()
+    pending_appointments = serializers.IntegerField()
+    completed_appointments = serializers.IntegerField()
+    revenue = RevenueOutputSerializer()
+
+
+class TopDoctorOutputSerializer(serializers.Serializer):
+    _id = serializers.UUIDField(source="id")
+    name = serializers.CharField()
+    specialization = serializers.CharField(source="doctor_profile.specialization")
+    appointment_count = serializers.IntegerField()
+    rating = serializers.DecimalField(
+        source="doctor_profile.rating", max_digits=3, decimal_places=2, coerce_to_string=False
+    )
+
+
+class AdminDashboardOutputSerializer(serializers.Serializer):
+    role = serializers.CharField()
+    statistics = AdminStatisticsOutputSerializer()
+    recent_appointments = DashboardAppointmentSerializer(many=True)
+    top_doctors = TopDoctorOutputSerializer(many=True)
+    generated_at = serializers.DateTimeField(help_text="When these numbers were computed (cached briefly)")
+    cache_age_seconds = serializers.IntegerField(help_text="Seconds since generatedAt")
+
+
+class WorkingHoursOutputSerializer(serializers.Serializer):
+    start_time = serializers.TimeField(format="%H:%M")
+    end_time = serializers.TimeField(format="%H:%M")
+
+
+class DoctorDashboardCountsSerializer(serializers.Serializer):
+    today = serializers.IntegerField()
+    completed_today = serializers.IntegerField()
+    pending = serializers.IntegerField()
+    upcoming = serializers.IntegerField()
+    follow_ups_due = serializers.IntegerField()
+
+
+class DoctorDashboardOutputSerializer(serializers.Serializer):
+    role = serializers.CharField()
+    date = serializers.DateField()
+    working_hours = WorkingHoursOutputSerializer(many=True)
+    today_appointments = DashboardAppointmentSerializer(many=True)
+    counts = DoctorDashboardCountsSerializer()
+    productivity = serializers.FloatField(help_text="Completed today ÷ booked today (0 when none booked)")
+
+
+class StatusCountsSerializer(serializers.Serializer):
+    pending = serializers.IntegerField()
+    confirmed = serializers.IntegerField()
+    in_progress = serializers.IntegerField()
+    completed = serializers.IntegerField()
+    cancelled = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+    no_show = serializers.IntegerField()
+
+
+class ReceptionistDashboardOutputSerializer(serializers.Serializer):
+    role = serializers.CharField()
+    date = serializers.DateField()
+    pending_count = serializers.IntegerField(help_text="Bookings waiting for confirmation")
+    today_appointments = DashboardAppointmentSerializer(many=True)
+    unpaid_completed_today = serializers.IntegerField()
+    counts = StatusCountsSerializer(help_text="Today's appointments by status")
+
+
+class PatientDashboardOutputSerializer(serializers.Serializer):
+    role = serializers.CharField()
+    upcoming_appointments = DashboardAppointmentSerializer(many=True)
+    last_completed = DashboardAppointmentSerializer(allow_null=True)
+
+
+RoleDashboardOutputSerializer = PolymorphicProxySerializer(
+    component_name="RoleDashboard",
+    serializers={
+        "admin": AdminDashboardOutputSerializer,
+        "doctor": DoctorDashboardOutputSerializer,
+        "receptionist": ReceptionistDashboardOutputSerializer,
+        "patient": PatientDashboardOutputSerializer,
+    },
+    resource_type_field_name="role",
+)
