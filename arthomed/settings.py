@@ -175,7 +175,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = None  # filled below from TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Pending bookings expire at their start time; a minute's lag is harmless, the job is idempotent.
+    "expire-pending-appointments": {"task": "appointments.tasks.expire_pending_appointments", "schedule": 60.0},
+}
 
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "en-in"
@@ -302,7 +305,11 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.contrib.djangorestframework_camel_case.camelize_serializer_fields",
         "drf_spectacular.hooks.postprocess_schema_enums",
     ],
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        # Several serializers have a `status` field; name each choice set after its model enum.
+        "AppointmentStatusEnum": "appointments.models.AppointmentStatus",
+        "PaymentStatusEnum": "appointments.models.PaymentStatus",
+    },
     "SCHEMA_PATH_PREFIX": r"/api",
     "SECURITY": [{"jwtAuth": []}],
 }

@@ -1,0 +1,132 @@
+"""Input shapes of the lifecycle actions and list filters (SPEC.md §5). Shape only; rules live in services."""
+
+from rest_framework import serializers
+
+from appointments.models import AppointmentStatus, PaymentMethod, PaymentStatus
+
+TEXT_MAX = 5000
+
+
+class AppointmentConfirmInputSerializer(serializers.Serializer):
+    """The older `POST /appointments/confirm` form carries the id in the body."""
+
+    appointment_id = serializers.CharField(max_length=64)
+
+
+class AppointmentRejectInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class AppointmentCancelInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class VitalsInputSerializer(serializers.Serializer):
+    blood_pressure = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    pulse = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    temperature = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    weight = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    height = serializers.CharField(max_length=50, required=False, allow_blank=True)
+
+
+class VisitSummaryInputSerializer(serializers.Serializer):
+    anamnesis = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True)
+    diagnosis = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True)
+    advice = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True)
+    diet = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True)
+    vitals = VitalsInputSerializer(required=False)
+
+
+class MedicineInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    dosage = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    frequency = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    duration = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    instructions = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+
+
+class PrescriptionInputSerializer(serializers.Serializer):
+    medicines = MedicineInputSerializer(many=True, required=False, max_length=50)
+    advice = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True)
+    next_visit = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class FollowUpInputSerializer(serializers.Serializer):
+    date = serializers.DateField(required=False, allow_null=True)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+class AppointmentStatusInputSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=AppointmentStatus.choices)
+    notes = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True)
+    visit_summary = VisitSummaryInputSerializer(required=False)
+    prescription = PrescriptionInputSerializer(required=False)
+    follow_up = FollowUpInputSerializer(required=False)
+
+
+class DoctorNotesInputSerializer(serializers.Serializer):
+    doctor = serializers.CharField(max_length=TEXT_MAX, allow_blank=True)
+
+
+class AppointmentVisitSummaryInputSerializer(serializers.Serializer):
+    visit_summary = VisitSummaryInputSerializer(required=False)
+    prescription = PrescriptionInputSerializer(required=False)
+    follow_up = FollowUpInputSerializer(required=False)
+    notes = DoctorNotesInputSerializer(required=False)
+
+
+class AppointmentPaymentInputSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=PaymentStatus.choices)
+    method = serializers.ChoiceField(choices=PaymentMethod.choices, required=False)
+    amount = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0, required=False, allow_null=True)
+    transaction_id = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+class AppointmentFeedbackInputSerializer(serializers.Serializer):
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+
+class StatusListField(serializers.CharField):
+    """`status=pending` or `status=pending,confirmed`: a list of known statuses."""
+
+    def to_internal_value(self, data) -> list[str]:
+        values = [part.strip() for part in super().to_internal_value(data).split(",") if part.strip()]
+        unknown = [value for value in values if value not in AppointmentStatus.values]
+        if unknown or not values:
+            raise serializers.ValidationError(f"Status must be among: {', '.join(AppointmentStatus.values)}")
+        return values
+
+
+class AppointmentDateRangeQuerySerializer(serializers.Serializer):
+    status = StatusListField(required=False, max_length=200, help_text="One status or a comma-separated list")
+    start_date = serializers.DateField(required=False)
+    end_date = serializers.DateField(required=False)
+
+    def validate(self, attrs):
+        start, end = attrs.get("start_date"), attrs.get("end_date")
+        if start and end and start > end:
+            raise serializers.ValidationError({"end_date": "End date must not be before the start date"})
+        return attrs
+
+
+class MyAppointmentsQuerySerializer(AppointmentDateRangeQuerySerializer):
+    tab = serializers.ChoiceField(choices=["upcoming", "completed", "cancelled"], required=False)
+
+
+class StaffAppointmentsQuerySerializer(AppointmentDateRangeQuerySerializer):
+    doctor_id = serializers.UUIDField(required=False)
+    patient_id = serializers.UUIDField(required=False)
+    date = serializers.DateField(required=False)
+    search = serializers.CharField(max_length=100, required=False, allow_blank=True, trim_whitespace=True)
+
+
+class AppointmentStatsOutputSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    pending = serializers.IntegerField()
+    confirmed = serializers.IntegerField()
+    in_progress = serializers.IntegerField()
+    completed = serializers.IntegerField()
+    cancelled = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+    no_show = serializers.IntegerField()
