@@ -3,7 +3,6 @@
 from datetime import time
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import DoctorProfile, ScheduleBlock, User
@@ -123,9 +122,10 @@ def _apply_patient_info(user: User, patient_info: dict) -> None:
 
 
 def _revoke_tokens(user: User) -> None:
-    """Every token of `user` stops working at once (tokens carry `token_version`)."""
-    User.objects.filter(pk=user.pk).update(token_version=F("token_version") + 1)
-    user.refresh_from_db(fields=["token_version"])
+    # Imported here: accounts.services.auth imports this module (user_create) at load time.
+    from accounts.services.auth import user_revoke_tokens
+
+    user_revoke_tokens(user=user)
 
 
 @transaction.atomic

@@ -1,0 +1,130 @@
+"""`DELETE /api/users/profile` and `user_delete_account`: erase, revoke, free the number, keep the row.
+
+Cancelling the user's future appointments is the appointments app's receiver of
+`account_deleting`; its test lives there. Here: the signal is sent, in the transaction.
+"""
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+from accounts.models import User
+from accounts.services.users import DELETED_NAME, user_create, user_delete_account
+from accounts.signals import account_deleting
+from accounts.tokens import tokens_for
+from arthomed.api.roles import Role
+
+URL = "/api/users/profile"
+
+
+@pytest.fixture
+def full_patient(make_user):
+    user = make_user(Role.PATIENT, name="Meera Nair", email="meera@example.com")
+    user.date_of_birth = "1985-05-05"
+    user.gender = "female"
+    user.address = {"street": "4 Beach Rd", "city": "Kochi", "pincode": "682001"}
+    user.emergency_contact = {"name": "Anil", "relationship": "husband", "mobileNumber": "9876543210"}
+    user.blood_group = "A+"
+    user.allergies = ["Sulfa"]
+    user.save()
+    return user
+
+
+@pytest.fixture
+def signal_calls():
+    calls = []
+
+    def receiver(sender, user, **kwargs):
+        calls.append((user.pk, user.name))
+
+    account_deleting.connect(receiver, dispatch_uid="test-account-deleting")
+    yield calls
+    account_deleting.disconnect(dispatch_uid="test-account-deleting")
+
+
+@pytest.mark.django_db(transaction=True)
+class TestDeleteOwnAccount:
+    def test_api_deletes_erases_and_revokes(self, as_user, full_patient, signal_calls):
+        client = as_user(full_patient)
+        number = full_patient.mobile_number
+        response = client.delete(URL)
+        assert response.status_code == 200, response.json()
+        assert response.json()["success"] is True
+
+        row = User.objects.get(pk=full_patient.pk)  # the row stays for clinical records
+        assert row.name == DELETED_NAME
+        assert row.email is None
+        assert row.mobile_number is None
+        assert row.date_of_birth is None
+        assert row.gender == ""
+        assert row.address == {}
+        assert row.emergency_contact == {}
+        assert row.is_active is False
+        assert row.deleted_at is not None
+        # Clinical data stays against the anonymised patient.
+        assert row.blood_group == "A+"
+        assert row.allergies == ["Sulfa"]
+        # The receiver saw the user before erasure.
+        assert signal_calls == [(full_patient.pk, "Meera Nair")]
+
+        # Tokens are dead at once.
+        assert client.get(URL).status_code == 401
+        # The number is free: a new account can be made with it.
+        fresh = user_create(mobile_number=number, name="New Owner")
+        assert fresh.pk != full_patient.pk
+
+    def test_refresh_token_revoked(self, api, full_patient):
+        refresh = tokens_for(full_patient)["refreshToken"]
+        user_delete_account(user=full_patient)
+        assert api.post("/api/auth/refresh-token", {"refreshToken": refresh}, format="json").status_code == 401
+
+    def test_avatar_file_erased(self, full_patient, settings, tmp_path):
+        name = default_storage.save("uploads/profiles/avatar.png", ContentFile(b"\x89PNG fake"))
+        avatar = full_patient.owned_files.create(
+            kind="profiles", file=name, mime_type="image/png", size=9, sha256="0" * 64, uploaded_by=full_patient
+        )
+        full_patient.avatar = avatar
+        full_patient.save()
+        user_delete_account(user=full_patient)
+        full_patient.refresh_from_db()
+        assert full_patient.avatar_id is None
+        assert not full_patient.owned_files.filter(pk=avatar.pk).exists()
+        assert not default_storage.exists(name)
+
+    def test_receiver_failure_aborts_everything(self, full_patient):
+        def refuse(sender, user, **kwargs):
+            raise RuntimeError("cannot cancel")
+
+        account_deleting.connect(refuse, dispatch_uid="test-refuse")
+        try:
+            with pytest.raises(RuntimeError):
+                user_delete_account(user=full_patient)
+        finally:
+            account_deleting.disconnect(dispatch_uid="test-refuse")
+        full_patient.refresh_from_db()
+        assert full_patient.name == "Meera Nair"
+        assert full_patient.is_active is True
+
+    def test_deleting_twice_is_harmless(self, full_patient, signal_calls):
+        user_delete_account(user=full_patient)
+        user_delete_account(user=full_patient)
+        assert len(signal_calls) == 1
+
+    @pytest.mark.parametrize("role", [Role.ADMIN, Role.DOCTOR, Role.RECEPTIONIST])
+    def test_every_role_may_delete_own_account(self, as_user, make_user, role):
+        user = make_user(role)
+        assert as_user(user).delete(URL).status_code == 200
+        user.refresh_from_db()
+        assert user.deleted_at is not None
+
+    def test_deleted_doctor_leaves_the_directory(self, api, as_user, doctor):
+        as_user(doctor).delete(URL)
+        assert api.get("/api/users/doctors").json()["data"]["items"] == []
+
+    def test_deleted_accounts_hidden_from_admin_list(self, as_user, admin_user, full_patient):
+        user_delete_account(user=full_patient)
+        items = as_user(admin_user).get("/api/users").json()["data"]["items"]
+        assert str(full_patient.pk) not in [item["_id"] for item in items]
+
+    def test_anonymous_cannot_delete(self, api):
+        assert api.delete(URL).status_code == 401
