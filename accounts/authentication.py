@@ -1,10 +1,13 @@
 """Bearer access-token authentication, checked against the user row on every request."""
 
+import uuid
+
+from django.db.models import Exists
 from rest_framework_simplejwt.authentication import JWTAuthentication
-from rest_framework_simplejwt.settings import api_settings as jwt_settings
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
 from accounts.models import User
-from accounts.tokens import VERSION_CLAIM, read_access_token
+from accounts.tokens import VERSION_CLAIM, read_access_token, token_jti, token_user_id
 from arthomed.api.errors import TokenInvalid, UserInactive
 
 
@@ -21,12 +24,17 @@ class AccessTokenAuthentication(JWTAuthentication):
 
     def user_for_token(self, token) -> User:
         try:
-            user = User.objects.get(pk=token[jwt_settings.USER_ID_CLAIM])
-        except (KeyError, ValueError, User.DoesNotExist) as exc:
+            pk = uuid.UUID(str(token_user_id(token)))
+        except ValueError as exc:
             raise TokenInvalid() from exc
+        # One query: the user row and whether this very token was revoked at logout.
+        revoked = BlacklistedToken.objects.filter(token__jti=token_jti(token))
+        user = User.objects.filter(pk=pk).annotate(token_revoked=Exists(revoked)).first()
+        if user is None:
+            raise TokenInvalid()
         if not user.is_active:
             raise UserInactive()
         # A bumped version (deactivation, account deletion, "log out everywhere") revokes the token.
-        if token.get(VERSION_CLAIM) != user.token_version:
+        if token.get(VERSION_CLAIM) != user.token_version or user.token_revoked:
             raise TokenInvalid("Token has been revoked")
         return user

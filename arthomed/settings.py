@@ -176,6 +176,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = None  # filled below from TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
+    "purge-expired-otps": {"task": "accounts.tasks.purge_expired_otps", "schedule": 3600.0},
+    "purge-expired-tokens": {"task": "accounts.tasks.purge_expired_tokens", "schedule": 86400.0},
     # Pending bookings expire at their start time; a minute's lag is harmless, the job is idempotent.
     "expire-pending-appointments": {"task": "appointments.tasks.expire_pending_appointments", "schedule": 60.0},
 }

@@ -1,10 +1,12 @@
 """SMS gateway, mirroring Django's e-mail backends: `send_sms(to, body)`.
 
 `SMS_BACKEND` names the backend: `console` prints (dev default), `locmem` appends to
-`outbox` (tests), `twilio` sends through the official client. Every backend returns
-an `SmsResult`; failures raise `SmsDeliveryFailed` (503 SMS_DELIVERY_FAILED).
+`outbox` (tests), `twilio` sends through the official client; a dotted path to any
+class with `send(message) -> SmsResult` works too. Every backend returns an
+`SmsResult`; failures raise `SmsDeliveryFailed` (503 SMS_DELIVERY_FAILED).
 """
 
+import logging
 import sys
 from dataclasses import dataclass
 
@@ -12,6 +14,8 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from arthomed.api.errors import SmsDeliveryFailed
+
+logger = logging.getLogger("arthomed.sms")
 
 BACKENDS = {
     "console": "arthomed.sms.ConsoleBackend",
@@ -24,6 +28,8 @@ BACKENDS = {
 class SmsMessage:
     to: str  # E.164, e.g. +919876543210
     body: str
+    # Where the provider reports delivery status (Twilio); None = the backend's default.
+    status_callback: str | None = None
 
 
 @dataclass(frozen=True)
@@ -61,11 +67,15 @@ def to_e164(number: str) -> str:
     return number if number.startswith("+") else f"+91{number}"
 
 
-def send_sms(to: str, body: str) -> SmsResult:
-    message = SmsMessage(to=to_e164(to), body=body)
+def send_sms(to: str, body: str, *, status_callback: str | None = None) -> SmsResult:
+    """Send one SMS now; raises SmsDeliveryFailed when the provider refuses or is unreachable."""
+    message = SmsMessage(to=to_e164(to), body=body, status_callback=status_callback)
     try:
         return get_backend().send(message)
-    except SmsDeliveryFailed:
+    except SmsDeliveryFailed as exc:
+        # The body may hold a one-time code: log who and why, never what.
+        logger.warning("SMS to %s failed: %s", message.to, exc.details or exc.message)
         raise
     except Exception as exc:
-        raise SmsDeliveryFailed(details=type(exc).__name__) from exc
+        logger.exception("SMS to %s failed: %s", message.to, type(exc).__name__)
+        raise SmsDeliveryFailed() from exc

@@ -1,0 +1,52 @@
+"""Request and response shapes of the sign-in endpoints (SPEC.md §3)."""
+
+from rest_framework import serializers
+
+from accounts.serializers.people import UserOutputSerializer
+
+# SPEC.md §4: letters, spaces, `.`, `'` and `-`.
+NAME_PATTERN = r"^[^\W\d_]+(?:[ .'\-]+[^\W\d_]*)*$"
+
+
+class SendOtpInputSerializer(serializers.Serializer):
+    # Normalised and validated by the service (400 INVALID_MOBILE_NUMBER), so all accepted forms pass here.
+    mobile_number = serializers.CharField(max_length=32, trim_whitespace=True)
+
+
+class VerifyOtpInputSerializer(serializers.Serializer):
+    mobile_number = serializers.CharField(max_length=32, trim_whitespace=True)
+    otp = serializers.RegexField(r"^\d{6}$", error_messages={"invalid": "OTP must be exactly 6 digits"})
+    name = serializers.RegexField(
+        NAME_PATTERN,
+        min_length=2,
+        max_length=100,
+        required=False,
+        error_messages={"invalid": "Name may contain only letters, spaces, dots, apostrophes and hyphens"},
+    )
+    email = serializers.EmailField(max_length=254, required=False)
+
+
+class RefreshTokenInputSerializer(serializers.Serializer):
+    refresh_token = serializers.CharField(max_length=4096)
+
+
+class LogoutInputSerializer(serializers.Serializer):
+    refresh_token = serializers.CharField(max_length=4096, required=False, allow_blank=True)
+
+
+class OtpSentOutputSerializer(serializers.Serializer):
+    message = serializers.CharField()
+    expires_in = serializers.IntegerField(help_text="Seconds the code stays valid")
+    resend_after = serializers.IntegerField(help_text="Seconds before another code may be requested")
+
+
+class TokensOutputSerializer(serializers.Serializer):
+    accessToken = serializers.CharField()  # noqa: N815 - the contract's own names
+    refreshToken = serializers.CharField()  # noqa: N815
+    expiresIn = serializers.IntegerField(help_text="Access token lifetime in seconds")  # noqa: N815
+
+
+class SignInOutputSerializer(serializers.Serializer):
+    user = UserOutputSerializer()
+    tokens = TokensOutputSerializer()
+    is_new_user = serializers.BooleanField()
