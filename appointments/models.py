@@ -177,3 +177,97 @@ class AppointmentStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status or '-'} -> {self.to_status}"
+
+
+class NotificationKind(models.TextChoices):
+    """What a message is about; also names its SMS template `templates/sms/<kind>.txt`."""
+
+    BOOKING_RECEIVED = "booking-received", "Booking received"
+    CONFIRMED = "confirmed", "Confirmed"
+    REJECTED = "rejected", "Rejected"
+    CANCELLED = "cancelled", "Cancelled"
+    RESCHEDULED = "rescheduled", "Rescheduled"
+    REMINDER = "reminder", "Reminder"
+    FEEDBACK_REQUEST = "feedback-request", "Feedback request"
+    EXPIRED = "expired", "Expired"
+
+
+class Notification(models.Model):
+    """One entry of a user's in-app notification feed."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=24, choices=NotificationKind.choices)
+    title = models.CharField(max_length=120)
+    body = models.TextField()
+    appointment = models.ForeignKey(
+        Appointment, null=True, blank=True, on_delete=models.SET_NULL, related_name="notifications"
+    )
+    is_read = models.BooleanField(default=False)
+    read_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "is_read", "-created_at"], name="notif_user_read_created")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.title}"
+
+
+class OutboundMessageStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    SENT = "sent", "Sent"
+    DELIVERED = "delivered", "Delivered"
+    UNDELIVERED = "undelivered", "Undelivered"
+    FAILED = "failed", "Failed"
+
+
+class OutboundMessage(models.Model):
+    """The log of every notification SMS: what went to whom, and how far it got."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    recipient = models.CharField(max_length=16, help_text="mobile number; shown masked")
+    body = models.TextField()
+    kind = models.CharField(max_length=24, choices=NotificationKind.choices)
+    dlt_template_id = models.CharField(max_length=64, blank=True)
+    status = models.CharField(
+        max_length=12, choices=OutboundMessageStatus.choices, default=OutboundMessageStatus.QUEUED
+    )
+    provider_id = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    appointment = models.ForeignKey(
+        Appointment, null=True, blank=True, on_delete=models.SET_NULL, related_name="outbound_messages"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    status_updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="outbound_status_created"),
+            models.Index(fields=["provider_id"], name="outbound_provider_id"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} SMS ({self.status})"
+
+
+class AppointmentReminder(models.Model):
+    """Claim row of a reminder: the unique constraint makes it exactly one per appointment start time,
+    however many reminder jobs run at once. A rescheduled appointment is reminded of its new time."""
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="reminders")
+    starts_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["appointment", "starts_at"], name="appt_reminder_once_per_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder for {self.appointment_id} at {self.starts_at:%Y-%m-%d %H:%M}"

@@ -4,6 +4,7 @@ A `.env` file in the project root is read when present (never committed).
 Code elsewhere reads `settings.X`, never `os.environ`.
 """
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -178,8 +179,11 @@ CELERY_TIMEZONE = None  # filled below from TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     "purge-expired-otps": {"task": "accounts.tasks.purge_expired_otps", "schedule": 3600.0},
     "purge-expired-tokens": {"task": "accounts.tasks.purge_expired_tokens", "schedule": 86400.0},
+    # Cheap when nothing is due; the job is idempotent, so overlapping runs are harmless.
+    "send-due-reminders": {"task": "appointments.notification_tasks.send_due_reminders", "schedule": 300.0},
     # Pending bookings expire at their start time; a minute's lag is harmless, the job is idempotent.
     "expire-pending-appointments": {"task": "appointments.tasks.expire_pending_appointments", "schedule": 60.0},
+    "requeue-stale-sms": {"task": "appointments.notification_tasks.requeue_stale_messages", "schedule": 600.0},
 }
 
 # --- Internationalisation -----------------------------------------------------
@@ -311,6 +315,7 @@ SPECTACULAR_SETTINGS = {
         # Several serializers have a `status` field; name each choice set after its model enum.
         "AppointmentStatusEnum": "appointments.models.AppointmentStatus",
         "PaymentStatusEnum": "appointments.models.PaymentStatus",
+        "NotificationKindEnum": "appointments.models.NotificationKind",
     },
     "SCHEMA_PATH_PREFIX": r"/api",
     "SECURITY": [{"jwtAuth": []}],
@@ -338,6 +343,14 @@ TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER")
 TWILIO_MESSAGING_SERVICE_SID = env("TWILIO_MESSAGING_SERVICE_SID")
 TWILIO_STATUS_CALLBACK_URL = env("TWILIO_STATUS_CALLBACK_URL")
 TWILIO_TIMEOUT_SECONDS = env_int("TWILIO_TIMEOUT_SECONDS", 10)
+# Indian carriers (DLT) need each SMS to name its registered template:
+# JSON {"<notification kind>": "<template id>"}, e.g. {"reminder": "1107161234567890123"}.
+try:
+    SMS_DLT_TEMPLATE_IDS = json.loads(env("SMS_DLT_TEMPLATE_IDS") or "{}")
+except json.JSONDecodeError as exc:
+    raise ImproperlyConfigured("SMS_DLT_TEMPLATE_IDS must be a JSON object") from exc
+if not isinstance(SMS_DLT_TEMPLATE_IDS, dict):
+    raise ImproperlyConfigured("SMS_DLT_TEMPLATE_IDS must be a JSON object")
 
 # --- Logging --------------------------------------------------------------------------
 LOG_LEVEL = env("LOG_LEVEL", "info").upper()
