@@ -1,3 +1,9 @@
 """Public HTML pages (account deletion)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from accounts.views.pages import account_deletion
+
+urlpatterns = [
+    path("account-deletion", account_deletion, name="account-deletion"),
+]

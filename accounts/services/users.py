@@ -2,6 +2,7 @@
 
 from datetime import time
 
+from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -12,6 +13,8 @@ from arthomed.api.errors import AlreadyExists, PermissionDenied, UserNotFound, V
 from arthomed.api.roles import Role
 
 DEFAULT_SPECIALIZATION = "General Orthopaedics"
+# Django-admin permissions of receptionists (created by migration accounts 0003).
+RECEPTIONIST_GROUP = "Receptionists"
 DELETED_NAME = "Deleted user"
 # Fields of DoctorProfile a doctor (or an admin creating one) may set; `rating*` only moves with feedback.
 DOCTOR_EDITABLE_FIELDS = (
@@ -162,6 +165,8 @@ def user_create(
         if role == Role.PATIENT:
             _apply_patient_info(user, patient_info or {})
         user.save()
+    if role == Role.RECEPTIONIST:
+        user.groups.add(*Group.objects.filter(name=RECEPTIONIST_GROUP))
     if role == Role.DOCTOR:
         fields = {key: doctor_info[key] for key in DOCTOR_EDITABLE_FIELDS if key in doctor_info}
         fields.setdefault("specialization", DEFAULT_SPECIALIZATION)

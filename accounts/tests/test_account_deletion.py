@@ -128,3 +128,70 @@ class TestDeleteOwnAccount:
 
     def test_anonymous_cannot_delete(self, api):
         assert api.delete(URL).status_code == 401
+
+
+def _sent_code() -> str:
+    import re
+
+    from arthomed import sms
+
+    return re.match(r"\d{6}", sms.outbox[-1].body).group(0)
+
+
+@pytest.mark.django_db
+class TestAccountDeletionPage:
+    PAGE = "/account-deletion"
+
+    def test_public_page_explains_deletion(self, client):
+        response = client.get(self.PAGE)
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/html")
+        content = response.content.decode()
+        assert "What happens when you delete your account" in content
+        assert "What the clinic keeps" in content
+        assert 'name="mobile_number"' in content
+
+    def test_logged_out_person_deletes_with_otp(self, client, full_patient):
+        step1 = client.post(self.PAGE, {"mobile_number": full_patient.mobile_number, "action": "send"})
+        assert step1.status_code == 200
+        assert "we have sent it a 6-digit code" in step1.content.decode()
+        step2 = client.post(
+            self.PAGE,
+            {"mobile_number": full_patient.mobile_number, "otp": _sent_code(), "confirm": "on", "action": "delete"},
+        )
+        assert step2.status_code == 200
+        assert "Your account has been deleted" in step2.content.decode()
+        full_patient.refresh_from_db()
+        assert full_patient.deleted_at is not None
+        assert full_patient.mobile_number is None
+
+    def test_confirmation_needed_and_code_not_spent_without_it(self, client, full_patient):
+        client.post(self.PAGE, {"mobile_number": full_patient.mobile_number, "action": "send"})
+        code = _sent_code()
+        response = client.post(self.PAGE, {"mobile_number": full_patient.mobile_number, "otp": code})
+        assert "Tick the box to confirm" in response.content.decode()
+        full_patient.refresh_from_db()
+        assert full_patient.deleted_at is None
+        response = client.post(self.PAGE, {"mobile_number": full_patient.mobile_number, "otp": code, "confirm": "on"})
+        assert "Your account has been deleted" in response.content.decode()
+
+    def test_wrong_code_deletes_nothing(self, client, full_patient):
+        client.post(self.PAGE, {"mobile_number": full_patient.mobile_number, "action": "send"})
+        wrong = "000000" if _sent_code() != "000000" else "111111"
+        response = client.post(self.PAGE, {"mobile_number": full_patient.mobile_number, "otp": wrong, "confirm": "on"})
+        assert "Invalid OTP" in response.content.decode()
+        full_patient.refresh_from_db()
+        assert full_patient.deleted_at is None
+
+    def test_unknown_number_same_answer_and_no_sms(self, client):
+        from arthomed import sms
+
+        response = client.post(self.PAGE, {"mobile_number": "9123456780", "action": "send"})
+        assert "we have sent it a 6-digit code" in response.content.decode()
+        assert sms.outbox == []
+
+    def test_csrf_enforced(self, full_patient):
+        from django.test import Client
+
+        response = Client(enforce_csrf_checks=True).post(self.PAGE, {"mobile_number": full_patient.mobile_number})
+        assert response.status_code == 403
