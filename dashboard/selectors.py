@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from accounts.models import WEEKDAYS, ScheduleBlock, User
 from appointments.models import ACTIVE_STATUSES, Appointment, AppointmentStatus, PaymentStatus, RefundStatus
+from appointments.notifications import notification_unread_count
 from arthomed.api.roles import Role
 
 ADMIN_DASHBOARD_CACHE_KEY = "dashboard:admin:v1"
@@ -225,4 +226,5 @@ def patient_dashboard(patient: User, *, now: datetime | None = None) -> dict:
             mine.filter(status__in=UPCOMING_STATUSES, starts_at__gt=now).order_by("starts_at")[:UPCOMING_FOR_PATIENT]
         ),
         "last_completed": mine.filter(status=AppointmentStatus.COMPLETED).order_by("-starts_at").first(),
+        "unread_notifications": notification_unread_count(user=patient),
     }

@@ -142,6 +142,7 @@ class PatientDashboardOutputSerializer(serializers.Serializer):
     role = serializers.CharField()
     upcoming_appointments = DashboardAppointmentSerializer(many=True)
     last_completed = DashboardAppointmentSerializer(allow_null=True)
+    unread_notifications = serializers.IntegerField(help_text="Unread entries of the in-app feed")
 
 
 RoleDashboardOutputSerializer = PolymorphicProxySerializer(

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 
 from accounts.models import ScheduleBlock
-from appointments.models import AppointmentStatus, PaymentStatus
+from appointments.models import AppointmentStatus, Notification, PaymentStatus
 from arthomed.api.roles import Role
 from dashboard.tests.builders import ist, make_appointment
 
@@ -155,6 +155,8 @@ def test_patient_dashboard(as_user, patient, doctor, other_doctor, other_patient
         patient=patient, doctor=other_doctor, starts_at=ist(2026, 2, 5, 9), status=S.COMPLETED, fee=Decimal("800.00")
     )
     make_appointment(patient=other_patient, doctor=doctor, starts_at=ist(2026, 3, 1, 9), status=S.COMPLETED)
+    for who, is_read in [(patient, False), (patient, False), (patient, True), (other_patient, False)]:
+        Notification.objects.create(user=who, kind="confirmed", title="Confirmed", body="See you", is_read=is_read)
 
     data = as_user(patient).get(URL).json()["data"]
 
@@ -166,12 +168,14 @@ def test_patient_dashboard(as_user, patient, doctor, other_doctor, other_patient
     assert data["upcomingAppointments"][0]["doctor"]["doctorInfo"] == {"specialization": "General Orthopaedics"}
     assert data["lastCompleted"]["_id"] == str(latest.pk)
     assert data["lastCompleted"]["fee"] == 800
+    assert data["unreadNotifications"] == 2  # own unread only: not the read one, not someone else's
 
 
 def test_patient_without_history(as_user, patient):
     data = as_user(patient).get(URL).json()["data"]
     assert data["upcomingAppointments"] == []
     assert data["lastCompleted"] is None
+    assert data["unreadNotifications"] == 0
 
 
 def test_admin_gets_the_admin_dashboard(as_user, admin_user):
@@ -198,7 +202,7 @@ def grow(doctor, patients, size: int) -> None:
 @pytest.mark.parametrize(
     "role_budget",
     # token user + the role's reads (see dashboard.selectors)
-    [("doctor", 5), ("receptionist", 3), ("patient", 3)],
+    [("doctor", 5), ("receptionist", 3), ("patient", 4)],
 )
 def test_fixed_number_of_queries(request, as_user, django_assert_max_num_queries, size, role_budget):
     role, budget = role_budget

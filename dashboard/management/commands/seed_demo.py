@@ -1,0 +1,42 @@
+"""`manage.py seed_demo [--if-empty] [--appointments N]`: the demo clinic (SPEC.md §9)."""
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from accounts.models import User
+from dashboard.services import demo_appointments_create, demo_clinic_seed
+
+
+class Command(BaseCommand):
+    help = "Create the demo clinic (idempotent) and optionally N historical and upcoming appointments."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Seed only when the database has no users (used by `make run`)."
+        )
+        parser.add_argument(
+            "--appointments", type=int, default=0, metavar="N", help="Also add N appointments (load tests)."
+        )
+        parser.add_argument("--batch-size", type=int, default=5_000)
+
+    def handle(self, *args, **options):
+        count = options["appointments"]
+        if count < 0 or options["batch_size"] < 1:
+            raise CommandError("--appointments must be >= 0 and --batch-size >= 1")
+        if options["if_empty"] and User.objects.exists():
+            self.stdout.write("Database already has users; demo clinic not seeded.")
+            return
+        clinic = demo_clinic_seed()
+        self.stdout.write(
+            f"Demo clinic ready ({len(clinic.created)} people created). Sign in with one of these mobile numbers; "
+            "the one-time code is printed by the console SMS backend."
+        )
+        rows = [("admin", clinic.admin), ("receptionist", clinic.receptionist)]
+        rows += [(f"doctor ({doctor.doctor_profile.specialization})", doctor) for doctor in clinic.doctors]
+        rows += [("patient", patient) for patient in clinic.patients]
+        for label, user in rows:
+            self.stdout.write(f"  {label:<32} {user.mobile_number}  {user.name}")
+        if count:
+            with tqdm(total=count, desc="appointments", unit="row", file=self.stderr) as bar:
+                inserted = demo_appointments_create(count=count, batch_size=options["batch_size"], progress=bar.update)
+            self.stdout.write(f"Added {inserted} appointments.")

@@ -1,0 +1,59 @@
+"""The Django admin home: headline numbers for admins, today's queue for receptionists."""
+
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.test import Client
+
+from appointments.models import AppointmentStatus, PaymentStatus
+from arthomed.api.roles import Role
+from dashboard.tests.builders import ist, make_appointment
+
+pytestmark = pytest.mark.django_db
+NOW = ist(2026, 3, 16, 11)
+
+
+@pytest.fixture
+def today_visits(doctor, patient, make_user):
+    make_appointment(
+        patient=patient, doctor=doctor, starts_at=ist(2026, 3, 16, 9), status=AppointmentStatus.COMPLETED,
+        payment_status=PaymentStatus.PAID, payment_amount=Decimal("650.00"), paid_at=ist(2026, 3, 16, 9, 40),
+    )  # fmt: skip
+    make_appointment(
+        patient=make_user(Role.PATIENT, name="Queue Walker"), doctor=doctor, starts_at=ist(2026, 3, 16, 12),
+        status=AppointmentStatus.PENDING,
+    )  # fmt: skip
+
+
+def admin_home(user) -> str:
+    client = Client()
+    client.force_login(user)
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_admin_sees_headline_numbers(admin_user, today_visits):
+    page = admin_home(admin_user)
+    assert 'id="clinic-numbers"' in page
+    assert "₹650" in page  # revenue today
+    assert "Dev Doctor" in page  # top doctors
+    assert 'id="todays-queue"' not in page
+
+
+@time_machine.travel(NOW, tick=False)
+def test_receptionist_sees_todays_queue(receptionist, today_visits):
+    page = admin_home(receptionist)
+    assert 'id="todays-queue"' in page
+    assert "Queue Walker" in page
+    assert "1 booking waits for confirmation" in page
+    assert "12:00" in page
+    assert 'id="clinic-numbers"' not in page  # revenue is for admins
+
+
+def test_doctors_do_not_get_the_admin(doctor):
+    client = Client()
+    client.force_login(doctor)
+    assert client.get("/admin/").status_code == 302

@@ -1,0 +1,139 @@
+"""`manage.py seed_demo` (SPEC.md §9): the demo clinic, idempotent, and bulk appointments."""
+
+import io
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.db.models import Count
+
+from accounts.models import DoctorProfile, ScheduleBlock, User
+from appointments.models import ACTIVE_STATUSES, Appointment, AppointmentStatus
+from arthomed.api.roles import Role
+from dashboard.services import demo_appointments
+from dashboard.services.demo_clinic import ADMIN, DOCTORS, PATIENTS, RECEPTIONIST
+from dashboard.tests.builders import ist
+
+pytestmark = pytest.mark.django_db
+NOW = ist(2026, 3, 16, 11)
+
+
+def seed(*args) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    call_command("seed_demo", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def overlaps(field: str) -> int:
+    """Active appointments sharing a start with another of the same doctor / patient."""
+    return (
+        Appointment.objects.filter(status__in=ACTIVE_STATUSES)
+        .values(field, "starts_at")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .count()
+    )
+
+
+def test_seeds_the_clinic_and_prints_the_logins():
+    out, _ = seed()
+
+    assert User.objects.filter(role=Role.ADMIN, mobile_number=ADMIN["mobile_number"]).exists()
+    assert User.objects.filter(role=Role.RECEPTIONIST, mobile_number=RECEPTIONIST["mobile_number"]).exists()
+    specializations = set(DoctorProfile.objects.values_list("specialization", flat=True))
+    assert specializations == {"Arthroscopy", "Sports Medicine", "Shoulder Surgery", "Joint Replacement"}
+    assert not DoctorProfile.objects.filter(consultation_fee__lte=0).exists()
+    arthroscopy = User.objects.get(doctor_profile__specialization="Arthroscopy")
+    monday = ScheduleBlock.objects.filter(doctor=arthroscopy, day="monday").order_by("start_time")
+    assert [(b.start_time.hour, b.end_time.hour) for b in monday] == [(9, 13), (16, 19)]  # split day
+    assert not ScheduleBlock.objects.filter(doctor=arthroscopy, day="sunday").exists()
+    patients = User.objects.filter(role=Role.PATIENT)
+    assert patients.count() == len(PATIENTS)
+    assert all(p.date_of_birth and p.gender and p.blood_group and p.address.get("city") for p in patients)
+    for number in [ADMIN["mobile_number"], RECEPTIONIST["mobile_number"], DOCTORS[0]["mobile_number"], PATIENTS[0][0]]:
+        assert number in out
+    assert "console SMS backend" in out
+
+
+def test_is_idempotent():
+    seed()
+    counts = (User.objects.count(), DoctorProfile.objects.count(), ScheduleBlock.objects.count())
+    out, _ = seed()
+    assert (User.objects.count(), DoctorProfile.objects.count(), ScheduleBlock.objects.count()) == counts
+    assert "0 people created" in out
+
+
+def test_if_empty_leaves_a_used_database_alone(make_user):
+    make_user(Role.PATIENT)
+    out, _ = seed("--if-empty")
+    assert User.objects.count() == 1
+    assert "not seeded" in out
+
+
+def test_if_empty_seeds_an_empty_database():
+    seed("--if-empty")
+    assert User.objects.filter(role=Role.DOCTOR).count() == 4
+
+
+def test_bad_arguments_are_refused():
+    with pytest.raises(Exception, match="--appointments must be >= 0"):
+        seed("--appointments", "-1")
+
+
+@time_machine.travel(NOW, tick=False)
+def test_appointments_across_time_statuses_and_payments():
+    _, err = seed("--appointments", "400", "--batch-size", "150")
+
+    assert Appointment.objects.count() == 400
+    assert "appointments: 100%" in err  # the progress bar
+    statuses = set(Appointment.objects.values_list("status", flat=True))
+    assert {"completed", "cancelled", "no-show", "rejected", "pending", "confirmed"} <= statuses
+    payments = set(Appointment.objects.values_list("payment_status", flat=True))
+    assert {"paid", "pending"} <= payments
+    assert Appointment.objects.filter(starts_at__lt=NOW).exists()
+    assert Appointment.objects.filter(starts_at__gt=NOW).exists()
+    assert not Appointment.objects.filter(created_at__gt=NOW).exists()
+    assert not Appointment.objects.filter(paid_at__gt=NOW).exists()
+    assert not Appointment.objects.filter(status__in=["pending", "confirmed"], starts_at__lt=NOW).exists()
+    assert not Appointment.objects.filter(status="completed", starts_at__gt=NOW).exists()
+    # The fee is the doctor's consultation fee, as booking copies it.
+    visit = Appointment.objects.select_related("doctor__doctor_profile").first()
+    assert visit.fee == visit.doctor.doctor_profile.consultation_fee
+    assert overlaps("doctor") == 0
+    assert overlaps("patient") == 0
+
+
+@time_machine.travel(NOW, tick=False)
+def test_more_appointments_later_never_overlap_existing_ones():
+    seed("--appointments", "300")
+    seed("--appointments", "300")
+    assert Appointment.objects.count() == 600
+    assert overlaps("doctor") == 0
+    assert overlaps("patient") == 0
+
+
+@time_machine.travel(NOW, tick=False)
+def test_adds_load_test_doctors_when_four_cannot_hold_n(monkeypatch, settings):
+    # A three-day window holds ~40 slots a doctor: 300 appointments need more doctors.
+    monkeypatch.setattr(demo_appointments, "HISTORY_DAYS", 1)
+    settings.BOOKING_HORIZON_DAYS = 1
+
+    demo_appointments.demo_appointments_create(count=300)
+
+    # Exactly N rows: none was dropped by the database's no-overlap constraints either.
+    assert Appointment.objects.count() == 300
+    assert User.objects.filter(role=Role.DOCTOR).count() > 4
+    assert overlaps("doctor") == 0
+    assert overlaps("patient") == 0
+    completed = Appointment.objects.filter(status=AppointmentStatus.COMPLETED)
+    assert completed.exists()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_doctor_ratings_follow_the_seeded_feedback():
+    seed("--appointments", "400")
+    for profile in DoctorProfile.objects.all():
+        rated = Appointment.objects.filter(doctor_id=profile.user_id, feedback_rating__isnull=False)
+        assert profile.rating_count == rated.count()
+        if profile.rating_count:
+            assert 1 <= profile.rating <= 5
