@@ -1,10 +1,10 @@
 """Reads behind the dashboards (SPEC.md §8).
 
 Every dashboard is a fixed handful of queries whatever the volume: counts and sums
-are database aggregates with `filter=Q(...)`, lists are bounded. Periods ("today",
-"this month", "this year") are clinic-time calendar periods turned into aware
-datetime ranges, so they use the timestamp indexes and ignore the database's own
-time zone.
+are database aggregates with `filter=Q(...)`, lists are bounded and use the
+appointment indexes. Periods ("today", "this month", "this year") are clinic-time
+calendar periods turned into aware datetime ranges, so the answer does not depend
+on the time zone of the database session.
 """
 
 from dataclasses import dataclass
