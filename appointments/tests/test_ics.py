@@ -39,3 +39,14 @@ def test_others_ics_is_not_found(as_user, make_user, patient, doctor):
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "APPOINTMENT_NOT_FOUND"
     assert as_user(patient).get("/api/appointments/nope/ics").status_code == 404
+
+
+def test_calendar_clients_asking_for_text_calendar_get_it(as_user, patient, doctor):
+    appointment = AppointmentFactory(patient=patient, doctor=doctor)
+    client = as_user(patient)
+    response = client.get(f"/api/appointments/{appointment.pk}/ics", HTTP_ACCEPT="text/calendar")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    missing = client.get("/api/appointments/nope/ics", HTTP_ACCEPT="text/calendar")
+    assert missing.status_code == 404
+    assert missing.json()["error"]["code"] == "APPOINTMENT_NOT_FOUND"

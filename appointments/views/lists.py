@@ -153,6 +153,10 @@ def appointment_ics(appointment) -> bytes:
 
 
 class AppointmentIcsApi(APIView):
+    def perform_content_negotiation(self, request, force=False):
+        # Calendar clients ask for text/calendar: never a 406; errors still answer in the JSON envelope.
+        return super().perform_content_negotiation(request, force=True)
+
     @extend_schema(
         tags=TAGS,
         operation_id="appointments_ics",
