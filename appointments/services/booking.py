@@ -18,6 +18,7 @@ from accounts.phone import normalize_mobile
 from accounts.selectors.people import doctor_get, user_get
 from accounts.services.users import user_create
 from appointments.models import ACTIVE_STATUSES, Appointment, AppointmentStatus, AppointmentStatusChange
+from appointments.notifications import notify_booking_received, notify_rescheduled
 from appointments.selectors.slots import Slot, bookable_slot_get
 from arthomed.api.errors import (
     AppointmentCancelled,
@@ -162,6 +163,7 @@ def appointment_book(
     AppointmentStatusChange.objects.create(
         appointment=appointment, from_status="", to_status=status, changed_by=actor, changed_at=now
     )
+    transaction.on_commit(lambda: notify_booking_received(appointment=appointment), robust=True)
     return appointment
 
 
@@ -198,7 +200,7 @@ def appointment_reschedule(
     )
     _check_patient_free(patient=appointment.patient, slot=slot, exclude_id=appointment.pk)
 
-    old_status = appointment.status
+    old_status, previous_starts_at = appointment.status, appointment.starts_at
     note = f"rescheduled from {appointment.appointment_date:%Y-%m-%d} {appointment.appointment_time:%H:%M}"
     for field, value in _place(slot, doctor).items():
         setattr(appointment, field, value)
@@ -219,5 +221,8 @@ def appointment_reschedule(
         changed_by=actor,
         changed_at=now,
         note=note,
+    )
+    transaction.on_commit(
+        lambda: notify_rescheduled(appointment=appointment, previous_starts_at=previous_starts_at), robust=True
     )
     return appointment
