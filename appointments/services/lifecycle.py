@@ -31,6 +31,13 @@ from appointments.models import (
     PaymentStatus,
     RefundStatus,
 )
+from appointments.notifications import (
+    notify_cancelled,
+    notify_completed,
+    notify_confirmed,
+    notify_expired,
+    notify_rejected,
+)
 from arthomed.api.errors import (
     AlreadyExists,
     AppointmentCancelled,
@@ -141,6 +148,7 @@ def appointment_confirm(*, appointment: Appointment, actor: User | None, note: s
     now = timezone.now()
     appointment = _transition(appointment=_locked(appointment), actor=actor, to_status=S.CONFIRMED, note=note, now=now)
     appointment.confirmed_at = now
+    transaction.on_commit(lambda: notify_confirmed(appointment=appointment), robust=True)
     return _save(appointment, "status", "confirmed_at")
 
 
@@ -150,6 +158,7 @@ def appointment_reject(*, appointment: Appointment, actor: User | None, reason: 
         appointment=_locked(appointment), actor=actor, to_status=S.REJECTED, note=reason, now=timezone.now()
     )
     appointment.rejection_reason = reason[:500]
+    transaction.on_commit(lambda: notify_rejected(appointment=appointment), robust=True)
     return _save(appointment, "status", "rejection_reason")
 
 
@@ -182,6 +191,7 @@ def appointment_cancel(
     appointment.cancellation_reason = reason[:500]
     appointment.cancelled_by = actor or cancelled_by
     appointment.cancelled_at = now
+    transaction.on_commit(lambda: notify_cancelled(appointment=appointment), robust=True)
     return _save(
         appointment,
         "status",
@@ -263,6 +273,7 @@ def appointment_status_update(
     if status == S.COMPLETED:
         appointment.completed_at = now
         changed.append("completed_at")
+        transaction.on_commit(lambda: notify_completed(appointment=appointment), robust=True)
     return _save(appointment, *changed)
 
 
@@ -411,6 +422,7 @@ def appointments_expire_pending(*, now: dt.datetime | None = None) -> int:
             _transition(appointment=appointment, actor=None, to_status=S.REJECTED, note="expired", now=now)
             appointment.rejection_reason = "expired"
             _save(appointment, "status", "rejection_reason")
+            transaction.on_commit(lambda appointment=appointment: notify_expired(appointment=appointment), robust=True)
             expired += 1
     return expired
 

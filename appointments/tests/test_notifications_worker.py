@@ -33,14 +33,15 @@ def _database_url() -> str:
 
 
 @pytest.fixture
-def broker():
+def broker(monkeypatch):
     """This process publishes to the real broker instead of running tasks eagerly."""
     redis.Redis.from_url(BROKER_URL).flushdb()
     saved = {"broker_url": celery_app.conf.broker_url, "task_always_eager": celery_app.conf.task_always_eager}
-    celery_app.close()
     celery_app.conf.update(broker_url=BROKER_URL, task_always_eager=False)
+    # Celery keeps the producer pool of the broker it first used (earlier eager tests); start afresh.
+    monkeypatch.setattr(celery_app.amqp, "_producer_pool", None)
     yield BROKER_URL
-    celery_app.close()
+    celery_app.amqp.producer_pool.force_close_all()
     celery_app.conf.update(saved)
     redis.Redis.from_url(BROKER_URL).flushdb()
 
