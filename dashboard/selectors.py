@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import Case, Count, DecimalField, Exists, OuterRef, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -28,6 +28,9 @@ ADMIN_DASHBOARD_CACHE_SECONDS = 30
 RECENT_APPOINTMENTS = 10
 TOP_DOCTORS = 5
 UPCOMING_FOR_PATIENT = 10
+# The front desk's list of the day, soonest first. A clinic of a few doctors never
+# reaches it; a hospital-sized day pages through GET /api/appointments?date=... instead.
+RECEPTION_TODAY_LIMIT = 200
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 ZERO = Decimal("0.00")
 
@@ -111,17 +114,29 @@ def recent_appointments() -> list[Appointment]:
 
 
 def top_doctors() -> list[User]:
-    """Doctors with the most completed appointments; ties go to the better rated."""
-    return list(
+    """Doctors with the most completed appointments; ties go to the better rated.
+
+    Two queries instead of one join: counting completed rows per doctor first lets the
+    database aggregate the appointment table once (a join-then-group walked every
+    doctor's rows through the heap: seconds at a million appointments).
+    """
+    leaders = dict(
+        Appointment.objects.filter(status=AppointmentStatus.COMPLETED)
+        .values("doctor_id")
+        .annotate(completed=Count("id"))
+        .order_by("-completed", "doctor_id")
+        .values_list("doctor_id", "completed")[:TOP_DOCTORS]
+    )
+    # The leaders first, then (for a young clinic) the best-rated doctors without completed visits.
+    doctors = list(
         User.objects.filter(role=Role.DOCTOR, doctor_profile__isnull=False)
         .select_related("doctor_profile")
-        .annotate(
-            appointment_count=Count(
-                "doctor_appointments", filter=Q(doctor_appointments__status=AppointmentStatus.COMPLETED)
-            )
-        )
-        .order_by("-appointment_count", "-doctor_profile__rating", "name")[:TOP_DOCTORS]
+        .annotate(is_leader=Case(When(pk__in=list(leaders), then=Value(0)), default=Value(1)))
+        .order_by("is_leader", "-doctor_profile__rating", "name")[:TOP_DOCTORS]
     )
+    for doctor in doctors:
+        doctor.appointment_count = leaders.get(doctor.pk, 0)
+    return sorted(doctors, key=lambda d: (-d.appointment_count, -d.doctor_profile.rating, d.name))
 
 
 def admin_dashboard_compute(now: datetime) -> dict:
@@ -195,24 +210,22 @@ def follow_ups_due(doctor: User, *, today: date) -> QuerySet[Appointment]:
 def receptionist_dashboard(*, now: datetime | None = None) -> dict:
     now = now or timezone.now()
     today = timezone.localdate(now)
-    today_q = Q(appointment_date=today)
-    by_status = {
-        status.name.lower(): Count("id", filter=today_q & Q(status=status.value)) for status in AppointmentStatus
-    }
-    numbers = Appointment.objects.aggregate(
-        pending_count=Count("id", filter=Q(status=AppointmentStatus.PENDING)),
+    todays = Appointment.objects.filter(appointment_date=today)
+    by_status = {status.name.lower(): Count("id", filter=Q(status=status.value)) for status in AppointmentStatus}
+    numbers = todays.aggregate(
         unpaid_completed_today=Count(
-            "id",
-            filter=today_q & Q(status=AppointmentStatus.COMPLETED, payment_status=PaymentStatus.PENDING),
+            "id", filter=Q(status=AppointmentStatus.COMPLETED, payment_status=PaymentStatus.PENDING)
         ),
         **by_status,
     )
     return {
         "date": today,
-        "pending_count": numbers.pop("pending_count"),
+        "pending_count": Appointment.objects.filter(status=AppointmentStatus.PENDING).count(),
         "unpaid_completed_today": numbers.pop("unpaid_completed_today"),
         "today_appointments": list(
-            _appointment_items().filter(today_q, status__in=VISIT_STATUSES).order_by("starts_at", "doctor__name")
+            _appointment_items()
+            .filter(appointment_date=today, status__in=VISIT_STATUSES)
+            .order_by("starts_at", "doctor__name")[:RECEPTION_TODAY_LIMIT]
         ),
         "counts": numbers,
     }

@@ -133,7 +133,9 @@ class ReceptionistDashboardOutputSerializer(serializers.Serializer):
     role = serializers.CharField()
     date = serializers.DateField()
     pending_count = serializers.IntegerField(help_text="Bookings waiting for confirmation")
-    today_appointments = DashboardAppointmentSerializer(many=True)
+    today_appointments = DashboardAppointmentSerializer(
+        many=True, help_text="Today's visits, soonest first (at most 200; `counts` has the totals)"
+    )
     unpaid_completed_today = serializers.IntegerField()
     counts = StatusCountsSerializer(help_text="Today's appointments by status")
 

@@ -9,6 +9,7 @@ import time_machine
 from accounts.models import ScheduleBlock
 from appointments.models import AppointmentStatus, Notification, PaymentStatus
 from arthomed.api.roles import Role
+from dashboard import selectors
 from dashboard.tests.builders import ist, make_appointment
 
 URL = "/api/dashboard"
@@ -202,7 +203,7 @@ def grow(doctor, patients, size: int) -> None:
 @pytest.mark.parametrize(
     "role_budget",
     # token user + the role's reads (see dashboard.selectors)
-    [("doctor", 5), ("receptionist", 3), ("patient", 4)],
+    [("doctor", 5), ("receptionist", 4), ("patient", 4)],
 )
 def test_fixed_number_of_queries(request, as_user, django_assert_max_num_queries, size, role_budget):
     role, budget = role_budget
@@ -213,3 +214,12 @@ def test_fixed_number_of_queries(request, as_user, django_assert_max_num_queries
     with django_assert_max_num_queries(budget):
         response = client.get(URL)
     assert response.status_code == 200
+
+
+def test_receptionist_list_is_bounded(as_user, receptionist, doctor, patient, monkeypatch):
+    monkeypatch.setattr(selectors, "RECEPTION_TODAY_LIMIT", 2)
+    for hour in (9, 10, 11):
+        make_appointment(patient=patient, doctor=doctor, starts_at=ist(2026, 3, 16, hour), status=S.CONFIRMED)
+    data = as_user(receptionist).get(URL).json()["data"]
+    assert [a["appointmentTime"] for a in data["todayAppointments"]] == ["09:00", "10:00"]
+    assert data["counts"]["confirmed"] == 3
