@@ -186,3 +186,28 @@ def test_a_broken_notification_never_breaks_the_committed_booking(act, monkeypat
     response = book(act, as_user(patient), clinic_doctor)
     assert response.status_code == 201
     assert Appointment.objects.count() == 1
+
+
+def test_admin_console_actions_send_the_same_messages_as_the_api(act, client, as_user, make_user, clinic_doctor):
+    """The receptionist's Django-admin actions call the same services, so the patient hears the same."""
+    receptionist = make_user("receptionist", name="Rita Reception")
+    by_api, by_admin = make_user(name="Asha Api"), make_user(name="Asha Admin")
+    via_api = AppointmentFactory(patient=by_api, doctor=clinic_doctor, starts_at=at(MONDAY, 9))
+    via_admin = AppointmentFactory(patient=by_admin, doctor=clinic_doctor, starts_at=at(MONDAY, 10))
+    assert act(as_user(receptionist).post, f"/api/appointments/{via_api.pk}/confirm").status_code == 200
+    client.force_login(receptionist)
+    selected = {"action": "confirm_selected", "_selected_action": [str(via_admin.pk)]}
+    assert act(client.post, "/admin/appointments/appointment/", selected, follow=True).status_code == 200
+
+    api_sms = OutboundMessage.objects.get(appointment=via_api)
+    admin_sms = OutboundMessage.objects.get(appointment=via_admin)
+    assert api_sms.kind == admin_sms.kind == "confirmed"
+    assert admin_sms.status == OutboundMessageStatus.SENT
+    expected = api_sms.body.replace("Asha Api", "Asha Admin").replace("09:00", "10:00")
+    assert admin_sms.body == expected
+    assert Notification.objects.filter(user=by_admin, kind="confirmed").count() == 1
+
+    pending = AppointmentFactory(patient=by_admin, doctor=clinic_doctor, starts_at=at(MONDAY, 11))
+    selected = {"action": "reject_selected", "_selected_action": [str(pending.pk)]}
+    act(client.post, "/admin/appointments/appointment/", selected, follow=True)
+    assert OutboundMessage.objects.get(appointment=pending).kind == "rejected"
