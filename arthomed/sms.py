@@ -30,6 +30,8 @@ class SmsMessage:
     body: str
     # Where the provider reports delivery status (Twilio); None = the backend's default.
     status_callback: str | None = None
+    # DLT template id the text is registered under (Indian carriers); for backends whose provider takes one.
+    template_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -67,9 +69,9 @@ def to_e164(number: str) -> str:
     return number if number.startswith("+") else f"+91{number}"
 
 
-def send_sms(to: str, body: str, *, status_callback: str | None = None) -> SmsResult:
+def send_sms(to: str, body: str, *, status_callback: str | None = None, template_id: str | None = None) -> SmsResult:
     """Send one SMS now; raises SmsDeliveryFailed when the provider refuses or is unreachable."""
-    message = SmsMessage(to=to_e164(to), body=body, status_callback=status_callback)
+    message = SmsMessage(to=to_e164(to), body=body, status_callback=status_callback, template_id=template_id)
     try:
         return get_backend().send(message)
     except SmsDeliveryFailed as exc:

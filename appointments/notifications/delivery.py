@@ -46,7 +46,7 @@ def outbound_message_send(*, message_id) -> OutboundMessage | None:
             return message
         message.attempts += 1
         try:
-            result = send_sms(message.recipient, message.body)
+            result = send_sms(message.recipient, message.body, template_id=message.dlt_template_id or None)
         except SmsDeliveryFailed as exc:
             failure = exc
             message.status = OutboundMessageStatus.FAILED

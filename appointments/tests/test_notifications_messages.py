@@ -112,6 +112,8 @@ def test_dlt_template_id_is_recorded_per_kind(settings, appointment, django_capt
         "reminder": "1107000000000000001",
         "confirmed": "",
     }
+    # ... and handed to the SMS backend with the text.
+    assert [m.template_id for m in sms.outbox] == ["1107000000000000001", None]
 
 
 def test_wording_comes_from_the_editable_template(settings, tmp_path, appointment, django_capture_on_commit_callbacks):
