@@ -42,7 +42,7 @@ def signal_calls():
     account_deleting.disconnect(dispatch_uid="test-account-deleting")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 class TestDeleteOwnAccount:
     def test_api_deletes_erases_and_revokes(self, as_user, full_patient, signal_calls):
         client = as_user(full_patient)
@@ -78,14 +78,15 @@ class TestDeleteOwnAccount:
         user_delete_account(user=full_patient)
         assert api.post("/api/auth/refresh-token", {"refreshToken": refresh}, format="json").status_code == 401
 
-    def test_avatar_file_erased(self, full_patient, settings, tmp_path):
+    def test_avatar_file_erased(self, full_patient, django_capture_on_commit_callbacks):
         name = default_storage.save("uploads/profiles/avatar.png", ContentFile(b"\x89PNG fake"))
         avatar = full_patient.owned_files.create(
             kind="profiles", file=name, mime_type="image/png", size=9, sha256="0" * 64, uploaded_by=full_patient
         )
         full_patient.avatar = avatar
         full_patient.save()
-        user_delete_account(user=full_patient)
+        with django_capture_on_commit_callbacks(execute=True):
+            user_delete_account(user=full_patient)
         full_patient.refresh_from_db()
         assert full_patient.avatar_id is None
         assert not full_patient.owned_files.filter(pk=avatar.pk).exists()
