@@ -27,14 +27,15 @@ class AccessTokenAuthentication(JWTAuthentication):
             pk = uuid.UUID(str(token_user_id(token)))
         except ValueError as exc:
             raise TokenInvalid() from exc
-        # One query: the user row and whether this very token was revoked at logout.
-        revoked = BlacklistedToken.objects.filter(token__jti=token_jti(token))
-        user = User.objects.filter(pk=pk).annotate(token_revoked=Exists(revoked)).first()
-        if user is None:
-            raise TokenInvalid()
+        # One query: the user row, unless this very token was revoked at logout.
+        revoked = Exists(BlacklistedToken.objects.filter(token__jti=token_jti(token)))
+        try:
+            user = User.objects.get(~revoked, pk=pk)
+        except User.DoesNotExist as exc:
+            raise TokenInvalid() from exc
         if not user.is_active:
             raise UserInactive()
         # A bumped version (deactivation, account deletion, "log out everywhere") revokes the token.
-        if token.get(VERSION_CLAIM) != user.token_version or user.token_revoked:
+        if token.get(VERSION_CLAIM) != user.token_version:
             raise TokenInvalid("Token has been revoked")
         return user
