@@ -265,6 +265,7 @@ class TestSmsFailure:
         assert response.status_code == 503
         assert error_code(response) == "SMS_DELIVERY_FAILED"
         assert response.json()["success"] is False
+        assert response["Retry-After"] == "60"
         code = re.match(r"^(\d{6})", FailingSmsBackend.sent[-1].body).group(1)
         otp = OtpCode.objects.get()
         assert otp.invalidated_at is not None

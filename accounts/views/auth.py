@@ -1,5 +1,6 @@
 """Sign-in endpoints (SPEC.md §3): OTP by SMS, token refresh, logout, me."""
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
@@ -22,7 +23,6 @@ from arthomed.api.responses import ok
 from arthomed.api.schema import data_of
 
 UserData = data_of("UserData", user=UserOutputSerializer)
-LogoutData = data_of("LogoutData")
 
 
 class PublicAuthView(APIView):
@@ -92,7 +92,8 @@ class LogoutView(APIView):
     @extend_schema(
         operation_id="auth_logout",
         request=LogoutInputSerializer,
-        responses=LogoutData,
+        # `data` is an empty object.
+        responses=OpenApiTypes.OBJECT,
         summary="Log out: revokes this access token and the given refresh token",
     )
     def post(self, request):
