@@ -1,7 +1,7 @@
 """Django admin for people.
 
 Admins (superusers by role) see and edit everything. Receptionists are in the
-"Receptionists" group (data migration 0003): they view patients and doctors and edit
+"Receptionists" group (accounts/groups.py): they view patients and doctors and edit
 doctors' schedules and leave, never staff accounts. Everyone signs in with mobile
 number + SMS code, as in the app: there are no admin passwords.
 """

@@ -7,7 +7,7 @@ services) are exactly those of the API. Nothing is edited through the form: an
 appointment changes only by those actions, and is never added or deleted here.
 
 Receptionists reach this through the "Receptionists" group (view and change
-appointment permissions, data migration 0003); admins hold every permission by role.
+appointment permissions, granted in appointments/apps.py); admins hold every permission by role.
 """
 
 from django.contrib import admin, messages

@@ -2,10 +2,10 @@
 
 from datetime import time
 
-from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.groups import receptionist_group
 from accounts.models import DoctorProfile, ScheduleBlock, User
 from accounts.phone import normalize_mobile
 from accounts.signals import account_deleting
@@ -14,7 +14,6 @@ from arthomed.api.roles import Role
 
 DEFAULT_SPECIALIZATION = "General Orthopaedics"
 # Django-admin permissions of receptionists (created by migration accounts 0003).
-RECEPTIONIST_GROUP = "Receptionists"
 DELETED_NAME = "Deleted user"
 # Fields of DoctorProfile a doctor (or an admin creating one) may set; `rating*` only moves with feedback.
 DOCTOR_EDITABLE_FIELDS = (
@@ -166,7 +165,7 @@ def user_create(
             _apply_patient_info(user, patient_info or {})
         user.save()
     if role == Role.RECEPTIONIST:
-        user.groups.add(*Group.objects.filter(name=RECEPTIONIST_GROUP))
+        user.groups.add(receptionist_group())
     if role == Role.DOCTOR:
         fields = {key: doctor_info[key] for key in DOCTOR_EDITABLE_FIELDS if key in doctor_info}
         fields.setdefault("specialization", DEFAULT_SPECIALIZATION)

@@ -6,8 +6,9 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 
+from accounts.groups import RECEPTIONISTS as RECEPTIONIST_GROUP
 from accounts.models import DoctorLeave, ScheduleBlock
-from accounts.services.users import RECEPTIONIST_GROUP, user_delete_account
+from accounts.services.users import user_delete_account
 from arthomed import sms
 from arthomed.api.roles import Role
 
@@ -79,11 +80,21 @@ class TestAdminOtpLogin:
 
 @pytest.mark.django_db
 class TestReceptionistGroup:
-    def test_migration_created_group_with_only_needed_permissions(self):
+    def test_migrate_makes_the_group_with_only_needed_permissions(self):
         group = Group.objects.get(name=RECEPTIONIST_GROUP)
         codenames = set(group.permissions.values_list("codename", flat=True))
         assert {"view_user", "change_scheduleblock", "add_doctorleave", "delete_doctorleave"} <= codenames
-        assert not codenames & {"add_user", "change_user", "delete_user", "change_doctorprofile"}
+        assert {"view_appointment", "change_appointment"} <= codenames
+        assert not codenames & {"add_user", "change_user", "delete_user", "change_doctorprofile", "delete_appointment"}
+
+    def test_group_is_remade_by_post_migrate(self):
+        from django.apps import apps
+        from django.core.management.sql import emit_post_migrate_signal
+
+        Group.objects.filter(name=RECEPTIONIST_GROUP).delete()
+        emit_post_migrate_signal(verbosity=0, interactive=False, db="default", apps=apps)
+        codenames = set(Group.objects.get(name=RECEPTIONIST_GROUP).permissions.values_list("codename", flat=True))
+        assert {"view_user", "view_appointment"} <= codenames
 
     def test_new_receptionists_join_the_group(self, receptionist, doctor):
         assert receptionist.groups.filter(name=RECEPTIONIST_GROUP).exists()

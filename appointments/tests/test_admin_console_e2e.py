@@ -37,9 +37,9 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright's Pytho
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists() and not shutil.which("chromium"), reason=f"{CHROMIUM} is absent"),
-    # serialized_rollback: the live server needs committed rows, and the migration-made
-    # "Receptionists" group must survive other tests' table flushes.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # The live server needs committed rows; the "Receptionists" group is re-made by
+    # post_migrate after every flush (accounts/groups.py), so no serialized rollback is needed.
+    pytest.mark.django_db(transaction=True),
 ]
 
 
