@@ -75,6 +75,14 @@ def test_if_empty_seeds_an_empty_database():
     assert User.objects.filter(role=Role.DOCTOR).count() == 4
 
 
+def test_if_empty_on_the_demo_clinic_reprints_logins_and_adds_nothing():
+    seed("--if-empty", "--appointments", "20")
+    counts = (User.objects.count(), Appointment.objects.count())
+    out, _ = seed("--if-empty", "--appointments", "20")
+    assert (User.objects.count(), Appointment.objects.count()) == counts
+    assert "9800000001" in out
+
+
 def test_bad_arguments_are_refused():
     with pytest.raises(Exception, match="--appointments must be >= 0"):
         seed("--appointments", "-1")
