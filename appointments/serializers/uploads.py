@@ -1,0 +1,16 @@
+"""Input of `POST /api/files/upload/appointments`."""
+
+from rest_framework import serializers
+
+from appointments.services.uploads import KIND_BY_CATEGORY
+
+
+class AppointmentFilesUploadInputSerializer(serializers.Serializer):
+    appointment_id = serializers.CharField(max_length=64)
+    category = serializers.ChoiceField(choices=sorted(KIND_BY_CATEGORY))
+    files = serializers.ListField(
+        child=serializers.FileField(allow_empty_file=True),
+        allow_empty=False,
+        help_text="JPEG, PNG or PDF, decided by content; at most FILE_MAX_COUNT files of FILE_MAX_BYTES each. "
+        "`files[]` is accepted too.",
+    )

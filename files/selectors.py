@@ -1,0 +1,91 @@
+"""Who may see which file (SPEC.md §2): need-to-know, and 404 for everything else.
+
+Medical files (appointment reports and prescriptions):
+- patient: their own; doctor: those of appointments booked with them; admin: all;
+- receptionist: the metadata (to run the desk) but never the content.
+Profile pictures are personal data too, but not clinical:
+- staff members' and doctors' pictures: any signed-in user (the doctor directory shows them);
+- a patient's picture: the patient, admins, receptionists (to recognise them at the desk)
+  and doctors the patient has an appointment with.
+Anyone else gets FILE_NOT_FOUND, exactly as for a file that does not exist.
+"""
+
+import re
+import uuid
+
+from django.db.models import Q, QuerySet
+
+from arthomed.api.errors import FileNotFound
+from arthomed.api.roles import Role
+from files.models import FileKind, StoredFile
+
+MEDICAL_KINDS = (FileKind.APPOINTMENT_REPORT, FileKind.APPOINTMENT_PRESCRIPTION)
+# The short `type` of `/api/files/<type>/<filename>`.
+KINDS_BY_TYPE = {
+    "reports": (FileKind.APPOINTMENT_REPORT,),
+    "prescriptions": (FileKind.APPOINTMENT_PRESCRIPTION,),
+    "appointments": MEDICAL_KINDS,
+    "profiles": (FileKind.PROFILE,),
+}
+# Exactly the names `files.services.storage_name_for` generates; anything else (dots,
+# slashes, encoded traversal) cannot name a stored file.
+STORED_FILENAME_RE = re.compile(
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}_[0-9]{1,20}_[0-9a-f]{16}\.(?:jpg|png|pdf)"
+)
+
+
+def _avatar_q(actor) -> Q:
+    visible = Q(owner=actor) | Q(owner__role__in=[Role.DOCTOR, Role.ADMIN, Role.RECEPTIONIST])
+    if actor.role in (Role.ADMIN, Role.RECEPTIONIST):
+        visible = Q()
+    elif actor.role == Role.DOCTOR:
+        visible |= Q(owner__patient_appointments__doctor=actor)
+    return Q(kind=FileKind.PROFILE) & visible
+
+
+def _medical_q(actor, *, content: bool) -> Q:
+    medical = Q(kind__in=MEDICAL_KINDS)
+    if actor.role == Role.ADMIN:
+        return medical
+    if actor.role == Role.RECEPTIONIST:
+        return medical if not content else Q(pk__in=[])
+    if actor.role == Role.DOCTOR:
+        return medical & Q(appointment__doctor=actor)
+    if actor.role == Role.PATIENT:
+        return medical & (Q(owner=actor) | Q(appointment__patient=actor))
+    return Q(pk__in=[])
+
+
+def files_visible_to(actor, *, content: bool) -> QuerySet[StoredFile]:
+    """Files whose metadata (`content=False`) or bytes (`content=True`) this user may see."""
+    if actor is None or not actor.is_authenticated:
+        return StoredFile.objects.none()
+    scope = _medical_q(actor, content=content) | _avatar_q(actor)
+    # The doctor's avatar rule joins appointments; `pk__in` keeps one row per file.
+    return StoredFile.objects.filter(pk__in=StoredFile.objects.filter(scope).values("pk")).select_related("owner")
+
+
+def file_get_for(actor, file_id: object, *, content: bool = False) -> StoredFile:
+    try:
+        pk = uuid.UUID(str(file_id))
+    except (TypeError, ValueError, AttributeError):
+        raise FileNotFound() from None
+    stored = files_visible_to(actor, content=content).filter(pk=pk).first()
+    if stored is None:
+        raise FileNotFound()
+    return stored
+
+
+def file_get_by_name_for(actor, file_type: str, filename: str) -> StoredFile:
+    """`/api/files/<type>/<filename>`: only generated names of a known type are looked up."""
+    kinds = KINDS_BY_TYPE.get(file_type)
+    if kinds is None or not STORED_FILENAME_RE.fullmatch(filename):
+        raise FileNotFound()
+    stored = (
+        files_visible_to(actor, content=True)
+        .filter(kind__in=kinds, file__endswith=f"/{filename}", file__startswith="uploads/")
+        .first()
+    )
+    if stored is None:
+        raise FileNotFound()
+    return stored

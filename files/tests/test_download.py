@@ -1,0 +1,143 @@
+"""Downloads: headers, both routes, access log, traversal attempts, deletion through the API."""
+
+import pytest
+from django.core.files.storage import default_storage
+
+from files.models import FileAccessLog, FileKind, StoredFile
+from files.services import file_store
+from files.tests.support import jpeg_bytes, make_appointment, pdf_bytes, store_report, upload
+
+pytestmark = pytest.mark.django_db
+
+
+def content_of(response) -> bytes:
+    return b"".join(response.streaming_content)
+
+
+def test_download_by_id_streams_bytes_with_safe_headers(patient, doctor, as_user):
+    stored = store_report(make_appointment(patient, doctor), name='Blood "test" report.pdf')
+    response = as_user(patient).get(f"/api/files/{stored.pk}", HTTP_ACCEPT="application/pdf", REMOTE_ADDR="10.1.2.3")
+    assert response.status_code == 200
+    assert content_of(response) == pdf_bytes()
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'inline; filename="Blood _test_ report.pdf"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cache-Control"] == "private, no-store"
+    assert response["Content-Length"] == str(stored.size)
+    log = FileAccessLog.objects.get()
+    assert (log.file, log.user, log.ip_address, log.file_name) == (stored, patient, "10.1.2.3", stored.file.name)
+
+
+def test_download_as_attachment_and_unicode_names(patient, doctor, as_user):
+    stored = store_report(make_appointment(patient, doctor), name="रिपोर्ट.pdf")
+    response = as_user(patient).get(f"/api/files/{stored.pk}?download=true")
+    assert response["Content-Disposition"].startswith("attachment; filename*=utf-8''")
+    assert "%E0%A4%B0" in response["Content-Disposition"]
+    content_of(response)
+
+
+def test_download_by_type_and_filename(patient, doctor, as_user):
+    appointment = make_appointment(patient, doctor)
+    stored = file_store(
+        upload=upload(jpeg_bytes(gps=True), "knee.jpg"),
+        kind=FileKind.APPOINTMENT_PRESCRIPTION,
+        owner=patient,
+        uploaded_by=doctor,
+        appointment=appointment,
+    )
+    client = as_user(doctor)
+    for file_type in ("prescriptions", "appointments"):
+        response = client.get(f"/api/files/{file_type}/{stored.filename}", HTTP_ACCEPT="image/*")
+        assert response.status_code == 200
+        assert response["Content-Type"] == "image/jpeg"
+        assert content_of(response) == default_storage.open(stored.file.name).read()
+    assert FileAccessLog.objects.filter(file=stored, user=doctor).count() == 2
+    # The right name under the wrong type is not found.
+    assert client.get(f"/api/files/reports/{stored.filename}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/files/reports/..%2F..%2F..%2Farthomed%2Fsettings.py",
+        "/api/files/..%2F..%2Fetc/passwd",
+        "/api/files/reports/../../etc/passwd",
+        "/api/files/reports/%2e%2e%2f%2e%2e%2fsettings.py",
+        "/api/files/reports/..",
+        "/api/files/reports/%00.pdf",
+        "/api/files/reports/..%5C..%5Cwindows%5Cwin.ini",
+        "/api/files/profiles/....%2F%2Fsecret.png",
+        "/api/files/uploads/appointments",
+        "/api/files/..%2Fmedia/x.pdf",
+    ],
+)
+def test_path_traversal_is_not_found(path, patient, doctor, as_user, settings):
+    store_report(make_appointment(patient, doctor))
+    (settings.MEDIA_ROOT.parent / "secret.png").write_bytes(b"secret")
+    response = as_user(patient).get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["success"] is False
+    assert FileAccessLog.objects.count() == 0
+
+
+def test_traversal_inside_a_real_name_is_not_found(patient, doctor, as_user):
+    stored = store_report(make_appointment(patient, doctor))
+    client = as_user(patient)
+    assert client.get(f"/api/files/reports/..%2F{stored.filename}").status_code == 404
+    assert client.get(f"/api/files/reports/{stored.filename}%00.png").status_code == 404
+    assert client.get(f"/api/files/reports/{stored.filename.upper()}").status_code == 404
+
+
+@pytest.mark.parametrize("file_id", ["not-a-uuid", "00000000-0000-0000-0000-000000000000", "%27%20OR%201%3D1"])
+def test_unknown_or_malformed_ids_are_file_not_found(file_id, patient, as_user):
+    response = as_user(patient).get(f"/api/files/{file_id}")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "FILE_NOT_FOUND"
+
+
+def test_missing_bytes_are_file_not_found_and_not_logged(patient, doctor, as_user):
+    stored = store_report(make_appointment(patient, doctor))
+    default_storage.delete(stored.file.name)
+    response = as_user(patient).get(f"/api/files/{stored.pk}")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "FILE_NOT_FOUND"
+    assert FileAccessLog.objects.count() == 0
+
+
+def test_bad_download_flag_is_a_validation_error(patient, doctor, as_user):
+    stored = store_report(make_appointment(patient, doctor))
+    response = as_user(patient).get(f"/api/files/{stored.pk}?download=maybe")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "download"
+
+
+def test_anonymous_download_is_refused(api, patient, doctor):
+    stored = store_report(make_appointment(patient, doctor))
+    assert api.get(f"/api/files/{stored.pk}").status_code == 401
+
+
+def test_uploader_deletes_and_bytes_go_after_commit(patient, doctor, as_user, django_capture_on_commit_callbacks):
+    stored = store_report(make_appointment(patient, doctor), uploaded_by=patient)
+    name = stored.file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        response = as_user(patient).delete(f"/api/files/{stored.pk}")
+    assert response.status_code == 200
+    assert response.json()["data"]["file"]["_id"] == str(stored.pk)
+    assert not StoredFile.objects.filter(pk=stored.pk).exists()
+    assert not default_storage.exists(name)
+
+
+def test_admin_deletes_any_file(patient, doctor, admin_user, as_user, django_capture_on_commit_callbacks):
+    stored = store_report(make_appointment(patient, doctor), uploaded_by=doctor)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert as_user(admin_user).delete(f"/api/files/{stored.pk}").status_code == 200
+    assert not default_storage.exists(stored.file.name)
+
+
+def test_a_reader_who_did_not_upload_may_not_delete(patient, doctor, as_user):
+    stored = store_report(make_appointment(patient, doctor), uploaded_by=doctor)
+    response = as_user(patient).delete(f"/api/files/{stored.pk}")
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "PERMISSION_DENIED"
+    assert default_storage.exists(stored.file.name)
