@@ -30,6 +30,8 @@ from arthomed.api.errors import (
     ValidationFailed,
 )
 from arthomed.api.roles import Role
+from files.models import FileKind
+from files.services import files_rollback_guard, files_store_many
 
 STAFF = (Role.ADMIN, Role.RECEPTIONIST)
 RESCHEDULABLE = (AppointmentStatus.PENDING, AppointmentStatus.CONFIRMED)
@@ -104,6 +106,8 @@ def _place(slot: Slot, doctor: User) -> dict:
     }
 
 
+# The guard is outside the transaction: if the booking fails, even at commit, stored images are deleted.
+@files_rollback_guard()
 @transaction.atomic
 def appointment_book(
     *,
@@ -118,8 +122,12 @@ def appointment_book(
     patient_mobile_number: str | None = None,
     patient_name: str | None = None,
     idempotency_key: str | None = None,
+    images: list | None = None,
 ) -> Appointment:
-    """Book a slot. A retry with the same Idempotency-Key for the same patient returns the first appointment."""
+    """Book a slot. A retry with the same Idempotency-Key for the same patient returns the first appointment.
+
+    `images` (reports, X-rays) are stored with the appointment: refused together, or kept together.
+    """
     patient = _booking_patient(
         actor=actor, patient_id=patient_id, patient_mobile_number=patient_mobile_number, patient_name=patient_name
     )
@@ -163,6 +171,14 @@ def appointment_book(
     AppointmentStatusChange.objects.create(
         appointment=appointment, from_status="", to_status=status, changed_by=actor, changed_at=now
     )
+    if images:
+        files_store_many(
+            uploads=images,
+            kind=FileKind.APPOINTMENT_REPORT,
+            owner=patient,
+            uploaded_by=actor,
+            appointment=appointment,
+        )
     transaction.on_commit(lambda: notify_booking_received(appointment=appointment), robust=True)
     return appointment
 

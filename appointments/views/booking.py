@@ -16,11 +16,13 @@ from appointments.serializers.booking import (
     SlotsQueryInputSerializer,
 )
 from appointments.serializers.output import AppointmentOutputSerializer, appointment_serializer_for
+from appointments.serializers.uploads import AppointmentBookMultipartInputSerializer
 from appointments.services.booking import appointment_book, appointment_reschedule
 from arthomed.api.errors import ValidationFailed
 from arthomed.api.permissions import IsPatient, IsStaff
 from arthomed.api.responses import ok
 from arthomed.api.schema import data_of
+from files.upload_handlers import LimitedUploadMixin
 
 DOCTOR_ID_PARAM = OpenApiParameter("doctorId", str, required=True, description="The doctor's `_id`.")
 IDEMPOTENCY_KEY_PARAM = OpenApiParameter(
@@ -72,13 +74,16 @@ class CalendarView(APIView):
         return ok(data, "Calendar retrieved successfully")
 
 
-class AppointmentBookView(APIView):
+class AppointmentBookView(LimitedUploadMixin, APIView):
     permission_classes = [IsPatient | IsStaff]
 
     @extend_schema(
         tags=["appointments"],
         summary="Book a slot (patients for themselves; staff for a patient or a walk-in)",
-        request=AppointmentBookInputSerializer,
+        request={
+            "application/json": AppointmentBookInputSerializer,
+            "multipart/form-data": AppointmentBookMultipartInputSerializer,
+        },
         parameters=[IDEMPOTENCY_KEY_PARAM],
         responses={201: AppointmentData},
     )
@@ -90,7 +95,10 @@ class AppointmentBookView(APIView):
             )
         data = AppointmentBookInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        booked = appointment_book(actor=request.user, idempotency_key=idempotency_key, **data.validated_data)
+        images = request.FILES.getlist("images") + request.FILES.getlist("images[]")
+        booked = appointment_book(
+            actor=request.user, idempotency_key=idempotency_key, images=images, **data.validated_data
+        )
         appointment = appointment_get_for(request.user, booked.pk)
         output = appointment_serializer_for(request.user)(appointment).data
         # A replayed key answers the first result as it was: 201 with the same appointment.
