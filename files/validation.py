@@ -10,7 +10,6 @@ camera serials) and anything appended after the picture never reach storage.
 import io
 import re
 import unicodedata
-import warnings
 from dataclasses import dataclass
 
 import filetype
@@ -137,16 +136,17 @@ def _clean_image(raw: bytes, mime_type: str, label: str) -> bytes:
     """Decode the whole image (catches truncation and bombs), then re-encode it without metadata."""
     expected_format = PILLOW_FORMATS[mime_type]
     try:
-        with warnings.catch_warnings():
-            # A decompression bomb warning is a refusal here, not a log line.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(raw)) as probe:
-                if probe.format != expected_format:
-                    raise _invalid(label, "the image does not match its type")
-                probe.verify()
-            image = Image.open(io.BytesIO(raw))
-            image.load()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError, Warning) as exc:
+        with Image.open(io.BytesIO(raw)) as probe:
+            if probe.format != expected_format:
+                raise _invalid(label, "the image does not match its type")
+            # Checked here rather than through Pillow's warning, which is process-global state.
+            limit = Image.MAX_IMAGE_PIXELS
+            if limit and probe.width * probe.height > limit:
+                raise _invalid(label, "the image has too many pixels")
+            probe.verify()
+        image = Image.open(io.BytesIO(raw))
+        image.load()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
         raise _invalid(label, "the image is damaged or incomplete") from exc
     with image:
         return _reencode(image, expected_format)

@@ -93,6 +93,10 @@ def test_count_limit():
 
 
 def test_decompression_bomb_is_refused(settings, monkeypatch):
+    # Over the limit but under twice it, where Pillow itself would only warn.
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 6000)
+    with pytest.raises(InvalidFileType):
+        validate_upload(upload(png_bytes(size=(100, 100)), "bomb.png"))
     monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)
     with pytest.raises(InvalidFileType):
         validate_upload(upload(png_bytes(size=(100, 100)), "bomb.png"))
