@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 3001
 
-.PHONY: run test lint fmt check venv dev-venv env migrate seed worker beat clean
+.PHONY: run test lint fmt check fuzz venv dev-venv worker beat clean
 
 $(VENV)/.installed-runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,10 @@ check: dev-venv
 	$(VENV)/bin/ruff format --check .
 	SECRET_KEY=check-only-secret-key-0123456789abcdefghij $(PY) manage.py makemigrations --check --dry-run
 	SECRET_KEY=check-only-secret-key-0123456789abcdefghij $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
+
+## schemathesis against a live server's own OpenAPI document, as every role (loopback, bounded)
+fuzz: dev-venv
+	$(PY) bench/fuzz.py $(FUZZ_ARGS)
 
 worker: venv .env
 	$(VENV)/bin/celery -A arthomed worker --loglevel INFO

@@ -306,9 +306,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Output keys that are absent when not applicable (SPEC.md §4) must not be "required".
+    "COMPONENT_NO_READ_ONLY_REQUIRED": True,
     "CAMELIZE_NAMES": False,
     "POSTPROCESSING_HOOKS": [
-        "drf_spectacular.contrib.djangorestframework_camel_case.camelize_serializer_fields",
+        "arthomed.api.schema.camelize_schema",
         "drf_spectacular.hooks.postprocess_schema_enums",
     ],
     "ENUM_NAME_OVERRIDES": {

@@ -4,6 +4,7 @@ from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
 from appointments.models import Appointment
+from arthomed.api.fields import ClockTimeField
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "coerce_to_string": False}
 
@@ -37,8 +38,8 @@ class DashboardAppointmentSerializer(serializers.ModelSerializer):
     _id = serializers.UUIDField(source="id", read_only=True)
     patient = DashboardPersonSerializer()
     doctor = DashboardDoctorSerializer()
-    appointment_time = serializers.TimeField(format="%H:%M")
-    end_time = serializers.TimeField(format="%H:%M")
+    appointment_time = ClockTimeField()
+    end_time = ClockTimeField()
     fee = serializers.DecimalField(**MONEY)
     payment = DashboardPaymentSerializer(source="*")
 
@@ -98,8 +99,8 @@ class AdminDashboardOutputSerializer(serializers.Serializer):
 
 
 class WorkingHoursOutputSerializer(serializers.Serializer):
-    start_time = serializers.TimeField(format="%H:%M")
-    end_time = serializers.TimeField(format="%H:%M")
+    start_time = ClockTimeField()
+    end_time = ClockTimeField()
 
 
 class DoctorDashboardCountsSerializer(serializers.Serializer):

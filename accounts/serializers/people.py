@@ -7,12 +7,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import BloodGroup, DoctorProfile, Gender, ScheduleBlock, User, Weekday
+from arthomed.api.fields import ClockTimeField
 from arthomed.api.roles import Role
 
 
 class ScheduleBlockOutputSerializer(serializers.ModelSerializer):
-    start_time = serializers.TimeField(format="%H:%M")
-    end_time = serializers.TimeField(format="%H:%M")
+    start_time = ClockTimeField()
+    end_time = ClockTimeField()
 
     class Meta:
         model = ScheduleBlock
@@ -226,8 +227,8 @@ class ProfileUpdateInputSerializer(serializers.Serializer):
 
 class ScheduleBlockInputSerializer(serializers.Serializer):
     day = serializers.ChoiceField(choices=Weekday.choices)
-    start_time = serializers.TimeField(input_formats=["%H:%M"])
-    end_time = serializers.TimeField(input_formats=["%H:%M"])
+    start_time = ClockTimeField()
+    end_time = ClockTimeField()
     is_available = serializers.BooleanField(default=True)
 
 

@@ -4,8 +4,7 @@ from rest_framework import serializers
 
 from accounts.models import DoctorLeave, LeaveReason
 from appointments.models import PurposeOfVisit
-
-HH_MM = ["%H:%M"]
+from arthomed.api.fields import ClockTimeField
 
 
 class SlotsQueryInputSerializer(serializers.Serializer):
@@ -34,8 +33,8 @@ class SlotsDoctorOutputSerializer(serializers.Serializer):
 
 
 class BookedSlotOutputSerializer(serializers.Serializer):
-    start_time = serializers.TimeField(source="start", format="%H:%M")
-    end_time = serializers.TimeField(source="end", format="%H:%M")
+    start_time = ClockTimeField(source="start")
+    end_time = ClockTimeField(source="end")
     is_available = serializers.BooleanField()
 
 
@@ -69,7 +68,7 @@ class CalendarOutputSerializer(serializers.Serializer):
 class AppointmentBookInputSerializer(serializers.Serializer):
     doctor_id = serializers.CharField(max_length=64)
     appointment_date = serializers.DateField()
-    appointment_time = serializers.TimeField(input_formats=HH_MM)
+    appointment_time = ClockTimeField()
     purpose_of_visit = serializers.ChoiceField(choices=PurposeOfVisit.choices, default=PurposeOfVisit.CONSULTATION)
     reason = serializers.CharField(max_length=500)
     symptoms = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
@@ -81,13 +80,13 @@ class AppointmentBookInputSerializer(serializers.Serializer):
 
 class AppointmentRescheduleInputSerializer(serializers.Serializer):
     appointment_date = serializers.DateField()
-    appointment_time = serializers.TimeField(input_formats=HH_MM)
+    appointment_time = ClockTimeField()
 
 
 class LeaveInputSerializer(serializers.Serializer):
     date = serializers.DateField()
-    start_time = serializers.TimeField(input_formats=HH_MM, required=False, allow_null=True, default=None)
-    end_time = serializers.TimeField(input_formats=HH_MM, required=False, allow_null=True, default=None)
+    start_time = ClockTimeField(required=False, allow_null=True, default=None)
+    end_time = ClockTimeField(required=False, allow_null=True, default=None)
     reason = serializers.ChoiceField(choices=LeaveReason.choices, default=LeaveReason.PERSONAL)
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
@@ -95,8 +94,8 @@ class LeaveInputSerializer(serializers.Serializer):
 class LeaveOutputSerializer(serializers.ModelSerializer):
     _id = serializers.UUIDField(source="id", read_only=True)
     doctor_id = serializers.UUIDField(read_only=True)
-    start_time = serializers.TimeField(format="%H:%M", allow_null=True)
-    end_time = serializers.TimeField(format="%H:%M", allow_null=True)
+    start_time = ClockTimeField(allow_null=True)
+    end_time = ClockTimeField(allow_null=True)
     is_whole_day = serializers.BooleanField(read_only=True)
 
     class Meta:

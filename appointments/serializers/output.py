@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from appointments.models import Appointment, AppointmentStatus
+from arthomed.api.fields import ClockTimeField
 from arthomed.api.roles import Role
 
 
@@ -133,8 +134,8 @@ class AppointmentOutputSerializer(serializers.ModelSerializer):
     _id = serializers.UUIDField(source="id", read_only=True)
     patient = AppointmentPatientOutputSerializer()
     doctor = AppointmentDoctorOutputSerializer()
-    appointment_time = serializers.TimeField(format="%H:%M")
-    end_time = serializers.TimeField(format="%H:%M")
+    appointment_time = ClockTimeField()
+    end_time = ClockTimeField()
     fee = serializers.DecimalField(max_digits=10, decimal_places=2, coerce_to_string=False)
     images = AppointmentImageOutputSerializer(source="files", many=True)
     notes = serializers.SerializerMethodField()

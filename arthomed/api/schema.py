@@ -6,7 +6,10 @@ envelope as each operation's `default` response.
 """
 
 import functools
+import re
 
+from djangorestframework_camel_case.util import camelize_re, underscore_to_camel
+from drf_spectacular.contrib.djangorestframework_camel_case import camelize_serializer_fields
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
@@ -96,3 +99,15 @@ class BearerAuthExtension(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema):
         return {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+
+
+def camelize_schema(result, generator, request, public):
+    """camelCase components and query parameters; path parameters keep their template's names."""
+    result = camelize_serializer_fields(result, generator, request, public)
+    for path, operations in result.get("paths", {}).items():
+        template_names = {camelize_re.sub(underscore_to_camel, name): name for name in re.findall(r"{(\w+)}", path)}
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "path":
+                    parameter["name"] = template_names.get(parameter["name"], parameter["name"])
+    return result

@@ -1,0 +1,16 @@
+"""Serializer fields for the contract's own formats."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+CLOCK_TIME_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$"
+
+
+@extend_schema_field({"type": "string", "pattern": CLOCK_TIME_PATTERN, "example": "09:30"})
+class ClockTimeField(serializers.TimeField):
+    """A clinic-time `HH:MM` (24 h), read and written exactly so (SPEC.md §1)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("format", "%H:%M")
+        kwargs.setdefault("input_formats", ["%H:%M"])
+        super().__init__(**kwargs)
