@@ -60,6 +60,11 @@ class EnvelopeAutoSchema(AutoSchema):
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
+        if self.method == "DELETE" and set(responses) == {"204"} and self.get_response_serializers():
+            # Our DELETEs answer 200 with the envelope (SPEC.md §1), never an empty 204.
+            responses = {
+                "200": self._get_response_for_code(self.get_response_serializers(), "200", direction=direction)
+            }
         if self.path.startswith("/api"):
             error = self.resolve_serializer(ErrorEnvelopeSerializer, direction)
             responses.setdefault(

@@ -43,6 +43,7 @@ def test_schema_is_openapi_json(api):
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             responses = operation["responses"]
+            assert "204" not in responses, f"{method} {path}: every answer carries the envelope"
             assert responses["default"]["content"]["application/json"]["schema"]["$ref"] == error_ref, (path, method)
             for status, response in responses.items():
                 json_body = response.get("content", {}).get("application/json")
