@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 3001
 
-.PHONY: run test lint fmt check fuzz venv dev-venv worker beat clean
+.PHONY: run test lint fmt check fuzz load venv dev-venv worker beat clean
 
 $(VENV)/.installed-runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,10 @@ check: dev-venv
 ## schemathesis against a live server's own OpenAPI document, as every role (loopback, bounded)
 fuzz: dev-venv
 	$(PY) bench/fuzz.py $(FUZZ_ARGS)
+
+## clinic-day load against gunicorn + PostgreSQL + Redis on loopback (own database and Redis db; bounded)
+load: dev-venv
+	$(PY) bench/load.py $(LOAD_ARGS)
 
 worker: venv .env
 	$(VENV)/bin/celery -A arthomed worker --loglevel INFO
