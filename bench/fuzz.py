@@ -141,7 +141,8 @@ def main() -> int:
         )
         try:
             wait_until_up(base)
-            failed = [role for role in args.roles.split(",") if run_role(role, tokens.get(role), base, args, report_dir)]
+            roles = args.roles.split(",")
+            failed = [role for role in roles if run_role(role, tokens.get(role), base, args, report_dir)]
         finally:
             server.terminate()
             server.wait(timeout=15)

@@ -58,3 +58,18 @@ def test_swagger_ui_and_redoc_served_locally(client):
     assert "swagger-ui" in html
     assert "cdn" not in html.lower()
     assert client.get("/api/redoc").status_code == 200
+
+
+def test_schema_documents_clock_times_as_hh_mm_and_path_names_as_in_the_template(api):
+    """Regressions found by `make fuzz`: times were documented as RFC 3339 `time`, and path
+    parameters were camelized away from their `{template}` names."""
+    schema = api.get("/api/schema?format=json").json()
+    text = str(schema)
+    assert "'format': 'time'" not in text
+    appointment = schema["components"]["schemas"]["AppointmentOutput"]["properties"]
+    assert appointment["appointmentTime"]["pattern"] == r"^([01]\d|2[0-3]):[0-5]\d$"
+    for path, operations in schema["paths"].items():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "path":
+                    assert "{" + parameter["name"] + "}" in path
