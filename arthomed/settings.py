@@ -271,6 +271,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "arthomed.api.exceptions.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Views document the `<str:pk>` URL argument themselves; keep it as `{pk}` so both agree.
+    "SCHEMA_COERCE_PATH_PK": False,
 }
 JSON_CAMEL_CASE = {
     # `_id` is the contract's identifier name: keep it, do not turn it into `Id`.
