@@ -7,7 +7,7 @@ violation becomes SLOT_UNAVAILABLE. On SQLite the transaction is IMMEDIATE (sett
 so it holds the write lock from BEGIN while it checks and writes.
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -20,6 +20,7 @@ from accounts.services.users import user_create
 from appointments.models import ACTIVE_STATUSES, Appointment, AppointmentStatus, AppointmentStatusChange
 from appointments.notifications import notify_booking_received, notify_rescheduled
 from appointments.selectors.slots import Slot, bookable_slot_get
+from appointments.services.lifecycle import patient_notice_check
 from arthomed.api.errors import (
     AppointmentCancelled,
     AppointmentNotFound,
@@ -203,12 +204,7 @@ def appointment_reschedule(
         raise AppointmentCancelled()
     if appointment.status not in RESCHEDULABLE:
         raise InvalidStatusTransition(f"A {appointment.status} appointment cannot be rescheduled")
-    if actor.role == Role.PATIENT:
-        cutoff = appointment.starts_at - timedelta(hours=settings.CANCEL_MIN_NOTICE_HOURS)
-        if now > cutoff:
-            raise PermissionDenied(
-                f"Appointments can be rescheduled up to {settings.CANCEL_MIN_NOTICE_HOURS} hours before the start"
-            )
+    patient_notice_check(appointment=appointment, actor=actor, now=now)
 
     doctor = doctor_get(appointment.doctor_id, active_only=False)
     slot = bookable_slot_get(

@@ -73,6 +73,14 @@ TRANSITIONS: dict[tuple[str, str], TransitionRule] = {
     (S.CONFIRMED, S.NO_SHOW): TransitionRule(roles=CLINICIANS | {Role.RECEPTIONIST}, after_start=True),
 }
 
+
+def patient_notice_check(*, appointment: Appointment, actor: User | None, now: dt.datetime) -> None:
+    """Patients change (cancel, reschedule) their bookings only CANCEL_MIN_NOTICE_HOURS ahead; staff any time."""
+    hours = settings.CANCEL_MIN_NOTICE_HOURS
+    if actor is not None and actor.role == Role.PATIENT and appointment.starts_at - now < dt.timedelta(hours=hours):
+        raise InvalidStatusTransition(f"Appointments can only be changed at least {hours} hours before the start")
+
+
 # Roles that may ever move an appointment into each status: anyone else gets 403, whatever the state.
 ROLES_BY_TARGET: dict[str, frozenset[str]] = {}
 for (_source, _target), _rule in TRANSITIONS.items():
@@ -119,10 +127,8 @@ def _transition(
         )
     if actor is not None and actor.role not in rule.roles:
         raise PermissionDenied(f"Your role cannot move an appointment from '{from_status}' to '{to_status}'")
-    if rule.patient_min_notice and actor is not None and actor.role == Role.PATIENT:
-        hours = settings.CANCEL_MIN_NOTICE_HOURS
-        if appointment.starts_at - now < dt.timedelta(hours=hours):
-            raise InvalidStatusTransition(f"Appointments can only be changed at least {hours} hours before the start")
+    if rule.patient_min_notice:
+        patient_notice_check(appointment=appointment, actor=actor, now=now)
     if rule.after_start and now < appointment.starts_at:
         raise InvalidStatusTransition("A no-show can only be recorded after the appointment's start time")
 

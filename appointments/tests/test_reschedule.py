@@ -74,8 +74,8 @@ def test_patients_may_not_move_within_the_notice_but_staff_may(as_user, patient,
     settings.CANCEL_MIN_NOTICE_HOURS = 2
     with time_machine.travel(at(MONDAY, 7, 1), tick=False):
         response = move(as_user(patient), booked, "11:00")
-        assert response.status_code == 403
-        assert response.json()["error"]["code"] == "PERMISSION_DENIED"
+        assert response.status_code == 409
+        assert response.json()["error"]["code"] == "INVALID_STATUS_TRANSITION"
         assert move(as_user(receptionist), booked, "11:00").status_code == 200
     with time_machine.travel(at(MONDAY, 6, 59), tick=False):
         assert move(as_user(patient), booked, "12:00").status_code == 200
