@@ -161,6 +161,9 @@ else:
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 RATELIMIT_USE_CACHE = "default"
+# Without a reachable cache django-ratelimit would refuse every request (429s everywhere):
+# an outage of Redis stops the counting instead. OTP limits are counted in the database.
+RATELIMIT_FAIL_OPEN = True
 RATE_LIMIT_WINDOW_MS = env_int("RATE_LIMIT_WINDOW_MS", 900_000)
 RATE_LIMIT_MAX_REQUESTS = env_int("RATE_LIMIT_MAX_REQUESTS", 100)
 RATE_LIMIT_AUTHENTICATED_MULTIPLIER = 10

@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -213,10 +214,10 @@ class LoadLoop:
     Bookings stop at the plan's limit; reads go on.
     """
 
-    def __init__(self, port: int, plan: BookingPlan, *, threads: int = 4, pause: float = 0.01):
+    def __init__(self, port: int, plan: BookingPlan, *, threads: int = 4, pause: float = 0.01, first_booking: int = 0):
         self.port, self.plan, self.threads, self.pause = port, plan, threads, pause
-        self.records: list[dict] = []  # {t, kind, status, json, code?, id?, body?, token?, key?}
-        self._bookings = 0
+        self.records: list[dict] = []  # {t, ms, kind, status, json, code?, id?, body?, token?, key?}
+        self._bookings = first_booking
         self._reads = 0
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -236,17 +237,17 @@ class LoadLoop:
             return None
         body, token = self.plan.body(i)
         key = f"fault-{i}"
-        status, parsed, raw, _ = request(
+        status, parsed, raw, seconds = request(
             self.port, "POST", "/api/appointments/book", body, token=token, timeout=15, key=key
         )
-        result = {"kind": "book", "status": status, "parsed": parsed, "raw": raw}
+        result = {"kind": "book", "status": status, "parsed": parsed, "raw": raw, "ms": seconds * 1000}
         return result | {"body": body, "token": token, "key": key}
 
     def _read(self) -> dict:
         token = self.plan.tokens[self._claim("read") % len(self.plan.tokens)]
         path = "/api/appointments/my-appointments?page=1&limit=5"
-        status, parsed, raw, _ = request(self.port, "GET", path, token=token, timeout=15)
-        return {"kind": "read", "status": status, "parsed": parsed, "raw": raw}
+        status, parsed, raw, seconds = request(self.port, "GET", path, token=token, timeout=15)
+        return {"kind": "read", "status": status, "parsed": parsed, "raw": raw, "ms": seconds * 1000}
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -276,6 +277,11 @@ class LoadLoop:
         self._stop.set()
         for worker in self._workers:
             worker.join(timeout=30)
+
+
+def p50_ms(records: list, kind: str) -> float | None:
+    values = [r["ms"] for r in records if r["kind"] == kind]
+    return round(statistics.median(values), 1) if values else None
 
 
 def django_shell(env: dict, code: str) -> dict:
