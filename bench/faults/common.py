@@ -302,3 +302,35 @@ def summary(title: str, checks: list[tuple[str, bool, str]]) -> bool:
     print(f"  => {'ALL PASS' if ok else 'FAILURES'}")
     sys.stdout.flush()
     return ok
+
+
+@contextlib.contextmanager
+def celery_worker(env: dict, log_path: Path):
+    """A real worker (solo pool: one task at a time) in its own process group, so a SIGKILL takes all of it."""
+    command = [PYTHON, "-m", "celery", "-A", "arthomed", "worker", "--pool", "solo", "--loglevel", "info"]
+    command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
+    with log_path.open("a") as log:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        wait_until(lambda: "ready" in log_path.read_text(), 60, "celery worker did not come up")
+        yield process
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+
+
+def message_counts(env: dict) -> dict:
+    code = """
+from django.db.models import Count, Max
+from appointments.models import OutboundMessage
+rows = OutboundMessage.objects.values("status").annotate(n=Count("id"), attempts=Max("attempts"))
+print(json.dumps({r["status"]: {"n": r["n"], "max_attempts": r["attempts"]} for r in rows}))
+"""
+    return django_shell(env, code)
