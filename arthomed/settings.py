@@ -138,6 +138,7 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
 # --- Cache, rate limits -------------------------------------------------------
 REDIS_URL = env("REDIS_URL")
+SILENCED_SYSTEM_CHECKS: list[str] = []
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -158,7 +159,7 @@ else:
     # django-ratelimit wants an atomic-increment cache (E003). The local-memory cache
     # is only used by the single-process embedded default (`make run`, `make test`),
     # where its counters are exact; every multi-process deployment sets REDIS_URL.
-    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+    SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 RATELIMIT_USE_CACHE = "default"
 # Without a reachable cache django-ratelimit would refuse every request (429s everywhere):
@@ -240,6 +241,10 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)  # usually done by the proxy
+    if not SECURE_SSL_REDIRECT:
+        # HTTP -> HTTPS redirection belongs to the TLS-terminating proxy in front of gunicorn;
+        # Django doing it too would also redirect the proxy's plain-HTTP calls to /health.
+        SILENCED_SYSTEM_CHECKS += ["security.W008"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_COUNT else None
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
