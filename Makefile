@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 3001
 
-.PHONY: run test lint fmt check fuzz load venv dev-venv worker beat clean
+.PHONY: run test lint fmt check fuzz load venv dev-venv worker beat clean faults
 
 $(VENV)/.installed-runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,10 @@ fuzz: dev-venv
 ## clinic-day load against gunicorn + PostgreSQL + Redis on loopback (own database and Redis db; bounded)
 load: dev-venv
 	$(PY) bench/load.py $(LOAD_ARGS)
+
+## fault injection on private PostgreSQL/Redis instances (loopback, bounded): see docs/reliability.md
+faults: dev-venv
+	$(PY) bench/faults/run_all.py
 
 worker: venv .env
 	$(VENV)/bin/celery -A arthomed worker --loglevel INFO
