@@ -102,7 +102,7 @@ def test_the_list_shows_upcoming_leave_soonest_first(as_user, clinic_doctor):
     assert [item["date"] for item in items] == ["2026-03-02", "2026-03-05"]
 
 
-def test_another_doctor_may_not_touch_the_leave(as_user, clinic_doctor, make_user):
+def test_another_doctors_leave_is_not_found(as_user, clinic_doctor, make_user):
     leave = DoctorLeave.objects.create(doctor=clinic_doctor, date=MONDAY, reason="personal")
     client = as_user(make_user("doctor"))
     for response in (
@@ -110,8 +110,8 @@ def test_another_doctor_may_not_touch_the_leave(as_user, clinic_doctor, make_use
         add_leave(client, clinic_doctor),
         client.delete(leaves_url(clinic_doctor, leave.pk)),
     ):
-        assert response.status_code == 403
-        assert response.json()["error"]["code"] == "PERMISSION_DENIED"
+        assert response.status_code == 404
+        assert response.json()["error"]["code"] == "DOCTOR_NOT_FOUND"
     assert DoctorLeave.objects.count() == 1
 
 

@@ -4,8 +4,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.views import APIView
 
 from accounts.selectors.leaves import doctor_leave_get, doctor_leaves_upcoming
-from accounts.selectors.people import doctor_get
-from accounts.services.leaves import doctor_leave_check_access, doctor_leave_create, doctor_leave_delete
+from accounts.selectors.people import doctor_get_for_schedule_edit
+from accounts.services.leaves import doctor_leave_create, doctor_leave_delete
 from appointments.selectors.slots import appointments_during_leave
 from appointments.serializers.booking import LeaveInputSerializer, LeaveOutputSerializer
 from appointments.serializers.output import AppointmentOutputSerializer, appointment_serializer_for
@@ -25,8 +25,7 @@ class DoctorLeavesView(APIView):
 
     @extend_schema(tags=["doctors"], summary="A doctor's upcoming leave", responses=LeavesData)
     def get(self, request, pk: str):
-        doctor = doctor_get(pk, active_only=False)
-        doctor_leave_check_access(actor=request.user, doctor=doctor)
+        doctor = doctor_get_for_schedule_edit(actor=request.user, doctor_id=pk)
         items = LeaveOutputSerializer(doctor_leaves_upcoming(doctor=doctor), many=True).data
         return ok({"items": items}, "Leave retrieved successfully")
 
@@ -37,7 +36,7 @@ class DoctorLeavesView(APIView):
         responses={201: LeaveCreatedData},
     )
     def post(self, request, pk: str):
-        doctor = doctor_get(pk, active_only=False)
+        doctor = doctor_get_for_schedule_edit(actor=request.user, doctor_id=pk)
         data = LeaveInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         leave = doctor_leave_create(actor=request.user, doctor=doctor, **data.validated_data)
@@ -54,8 +53,7 @@ class DoctorLeaveDeleteView(APIView):
 
     @extend_schema(tags=["doctors"], summary="Remove a leave", request=None, responses=LeaveData)
     def delete(self, request, pk: str, leave_id: str):
-        doctor = doctor_get(pk, active_only=False)
-        doctor_leave_check_access(actor=request.user, doctor=doctor)
+        doctor = doctor_get_for_schedule_edit(actor=request.user, doctor_id=pk)
         leave = doctor_leave_get(doctor=doctor, leave_id=leave_id)
         output = LeaveOutputSerializer(leave).data
         doctor_leave_delete(actor=request.user, leave=leave)

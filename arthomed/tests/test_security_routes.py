@@ -97,15 +97,13 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("PUT", "/api/admin/users/{user_id}/status"): Route(
         ADMIN_ONLY, url="/api/admin/users/{other_patient}/status", body={"isActive": False, "reason": "Audit"}
     ),
-    # Leave of another doctor is refused as a role rule (403), not hidden (appointments/tests/test_leaves.py).
-    ("GET", "/api/users/doctors/{pk}/leaves"): Route(
-        outcomes(STAFF | {"doctor"}), url="/api/users/doctors/{doctor}/leaves"
-    ),
+    # Another doctor's leave is hidden like their schedule (404 DOCTOR_NOT_FOUND).
+    ("GET", "/api/users/doctors/{pk}/leaves"): Route(DOCTOR_OR_STAFF, url="/api/users/doctors/{doctor}/leaves"),
     ("POST", "/api/users/doctors/{pk}/leaves"): Route(
-        outcomes(STAFF | {"doctor"}), url="/api/users/doctors/{doctor}/leaves", body={"date": "2030-01-08"}
+        DOCTOR_OR_STAFF, url="/api/users/doctors/{doctor}/leaves", body={"date": "2030-01-08"}
     ),
     ("DELETE", "/api/users/doctors/{pk}/leaves/{leave_id}"): Route(
-        outcomes(STAFF | {"doctor"}), url="/api/users/doctors/{doctor}/leaves/{leave}"
+        DOCTOR_OR_STAFF, url="/api/users/doctors/{doctor}/leaves/{leave}"
     ),
     # appointments: discovery and booking
     ("GET", "/api/appointments/slots"): Route(PUBLIC, url="/api/appointments/slots?doctorId={doctor}&date=2030-01-07"),
