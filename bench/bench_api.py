@@ -23,59 +23,18 @@ import json
 import os
 import statistics
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlencode, urlparse
+from urllib.parse import urlencode
 
-import psycopg
+from harness import recreate_database, server_env, wait_for_health
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 SLOTS_PER_DAY = 20
 BOOKINGS_PER_PATIENT = 5  # MAX_ACTIVE_BOOKINGS_PER_PATIENT default
-
-
-def server_env(database_url: str) -> dict:
-    return os.environ | {
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": "bench-only-secret-key-0123456789abcdef0123456789",
-        "DEBUG": "false",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        # The request-rate limit would turn a load test into 429s; it is not what is measured.
-        "RATE_LIMIT_MAX_REQUESTS": "1000000000",
-        "SMS_BACKEND": "console",
-        "LOG_LEVEL": "warning",
-        "STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
-        "REDIS_URL": "",
-        "CELERY_BROKER_URL": "",
-    }
-
-
-def recreate_database(database_url: str) -> None:
-    name = urlparse(database_url).path.lstrip("/")
-    if "bench" not in name:
-        sys.exit(f"Refusing to drop {name!r}: the benchmark database name must contain 'bench'.")
-    admin_url = database_url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def wait_for(port: int, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/health")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    sys.exit("gunicorn did not come up")
 
 
 def request(port: int, method: str, path: str, body: dict | None, token: str | None) -> tuple[int, float]:
@@ -174,7 +133,7 @@ def scenarios(manifest: dict) -> dict:
 
 def bench_size(args, appointments: int) -> dict:
     env = server_env(args.database_url)
-    recreate_database(args.database_url)
+    recreate_database(args.database_url, marker="bench")
     subprocess.run([PYTHON, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
     manifest_path = ROOT / "bench" / f"manifest-{appointments}.json"
     seed = [PYTHON, "bench/seed_appointments.py", "--appointments", str(appointments), "--manifest", str(manifest_path)]
@@ -196,7 +155,7 @@ def bench_size(args, appointments: int) -> dict:
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
     results = {"appointments": manifest["appointments"], "seed_seconds": round(seed_seconds, 1), "endpoints": {}}
     try:
-        wait_for(args.port)
+        wait_for_health(args.port)
         for name, (make_request, ok_statuses, limit) in scenarios(manifest).items():
             # A read probes with request 0; booking with the one index its load never reaches.
             probe_status, _ = request(args.port, *make_request(limit if limit is not None else 0))

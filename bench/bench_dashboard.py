@@ -27,26 +27,12 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse
 
+from harness import server_env, wait_for_health
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 DEMO = {"admin": "9800000001", "receptionist": "9800000002", "doctor": "9800000011", "patient": "9800000101"}
-
-
-def server_env(database_url: str) -> dict:
-    return os.environ | {
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": "bench-only-secret-key-0123456789abcdef0123456789",
-        "DEBUG": "false",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        # The request-rate limit would turn a load test into 429s; it is not what is measured.
-        "RATE_LIMIT_MAX_REQUESTS": "1000000000",
-        "SMS_BACKEND": "console",
-        "LOG_LEVEL": "warning",
-        "STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
-        "REDIS_URL": "",
-        "CELERY_BROKER_URL": "",
-    }
 
 
 def seed(database_url: str, appointments: int) -> float:
@@ -105,19 +91,6 @@ def in_process(database_url: str, repeat: int) -> tuple[dict, dict, int]:
     return tokens, compute, Appointment.objects.count()
 
 
-def wait_for(port: int, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/health")
-            if connection.getresponse().status in (200, 503):
-                return
-        except OSError:
-            time.sleep(0.2)
-    sys.exit("gunicorn did not come up")
-
-
 def load(port: int, path: str, token: str, *, duration: float, concurrency: int) -> dict:
     latencies: list[float] = []
     failures = []
@@ -171,7 +144,7 @@ def main() -> None:
     command += ["--workers", str(args.workers), "--threads", "4", "--log-level", "warning"]
     server = subprocess.Popen(command, cwd=ROOT, env=server_env(args.database_url), stdout=subprocess.DEVNULL)
     try:
-        wait_for(args.port)
+        wait_for_health(args.port)
         http_results = {}
         for role, token in tokens.items():
             path = "/api/admin/dashboard" if role == "admin" else "/api/dashboard"

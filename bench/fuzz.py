@@ -11,13 +11,12 @@ any operation answers a 5xx or a response that violates the documented schema.
 import argparse
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
+
+from harness import free_port, wait_for_health
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -37,12 +36,6 @@ for role in ("patient", "doctor", "receptionist", "admin"):
     tokens[role] = tokens_for(user)["accessToken"]
 print(json.dumps(tokens))
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def server_env(workdir: Path) -> dict:
@@ -68,17 +61,6 @@ def server_env(workdir: Path) -> dict:
 def manage(env: dict, *args: str) -> str:
     result = subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
     return result.stdout
-
-
-def wait_until_up(base: str, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{base}/health", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("server did not start")
 
 
 def run_role(role: str, token: str | None, base: str, args, report_dir: Path) -> int:
@@ -142,7 +124,7 @@ def main() -> int:
             stderr=open(workdir / "server.log", "w"),  # noqa: SIM115 - closed with the temp dir
         )
         try:
-            wait_until_up(base)
+            wait_for_health(port)
             roles = args.roles.split(",")
             failed = [role for role in roles if run_role(role, tokens.get(role), base, args, report_dir)]
         finally:

@@ -38,10 +38,11 @@ import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlencode, urlparse
+from urllib.parse import urlencode
 
 import psycopg
 import redis
+from harness import recreate_database, wait_for_health
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
@@ -213,13 +214,7 @@ def percentile(sorted_values: list[float], fraction: float) -> float:
 
 
 def prepare(args, env: dict) -> None:
-    name = urlparse(args.database_url).path.lstrip("/")
-    if "h9b" not in name and "load" not in name:
-        sys.exit(f"Refusing to drop {name!r}: the load database name must contain 'h9b' or 'load'.")
-    admin_url = args.database_url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+    recreate_database(args.database_url, marker="load" if "load" in args.database_url else "h9b")
     redis.Redis.from_url(args.redis_url).flushdb()
     subprocess.run([BIN / "python", "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
     seed = [BIN / "python", "manage.py", "seed_demo", "--appointments", str(args.appointments)]
@@ -243,20 +238,6 @@ def outbound_messages(database_url: str) -> dict[str, int]:
     with psycopg.connect(database_url) as conn:
         rows = conn.execute("SELECT status, count(*) FROM appointments_outboundmessage GROUP BY status").fetchall()
     return dict(sorted(rows))
-
-
-def wait_for_health(port: int, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/health")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError("gunicorn did not come up")
 
 
 class Clinic:
