@@ -18,7 +18,8 @@ load_dotenv(BASE_DIR / ".env")
 
 
 def env(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+    """The variable's value; unset and empty (`DATABASE_URL=` in .env) both mean the default."""
+    return os.environ.get(name) or default
 
 
 def env_bool(name: str, default: bool = False) -> bool:

@@ -25,8 +25,9 @@ def test_secret_key_required_when_not_debug(tmp_path):
 
 
 def test_defaults_sqlite_wal_immediate_and_clinic_time():
+    # Empty values, as `make run` copies them from .env.example, mean "use the default".
     result = _settings_probe(
-        {"DEBUG": "true", "SECRET_KEY": ""},
+        {"DEBUG": "true", "SECRET_KEY": "", "DATABASE_URL": "", "TIME_ZONE": "", "PORT": ""},
         "s.DATABASES['default']['ENGINE'], s.DATABASES['default']['OPTIONS']['transaction_mode'], "
         "s.TIME_ZONE, s.USE_TZ, s.CELERY_TASK_ALWAYS_EAGER, s.PORT",
     )
