@@ -6,6 +6,7 @@ Code elsewhere reads `settings.X`, never `os.environ`.
 
 import json
 import os
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -48,11 +49,15 @@ DEBUG = env_bool("DEBUG", False)
 ENVIRONMENT = env("ENVIRONMENT", "development" if DEBUG else "production")
 VERSION = env("APP_VERSION", "1.0.0")
 SECRET_KEY = env("SECRET_KEY")
+# Production must set it. Without it, tooling that signs nothing (makemigrations, spectacular)
+# still runs on a fresh clone with a throwaway key, while wsgi.py refuses to serve and
+# `check --deploy` fails with arthomed.E001 (arthomed/checks.py).
+SECRET_KEY_MISSING = not SECRET_KEY and not DEBUG
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY is required when DEBUG is false (see .env.example).")
-    # Long enough for HS256 without PyJWT's short-key warning; dev only.
-    SECRET_KEY = "dev-insecure-arthomed-secret-key-change-me-0123456789abcdef"  # noqa: S105
+    # Dev key long enough for HS256 without PyJWT's short-key warning.
+    SECRET_KEY = (
+        secrets.token_urlsafe(50) if SECRET_KEY_MISSING else "dev-insecure-arthomed-secret-key-0123456789abcdef"
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if not DEBUG else "*")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
