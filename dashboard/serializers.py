@@ -4,6 +4,7 @@ from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
 from appointments.models import Appointment
+from appointments.serializers.lifecycle import AppointmentStatusCountsSerializer
 from arthomed.api.fields import ClockTimeField
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "coerce_to_string": False}
@@ -120,16 +121,6 @@ class DoctorDashboardOutputSerializer(serializers.Serializer):
     productivity = serializers.FloatField(help_text="Completed today ÷ booked today (0 when none booked)")
 
 
-class StatusCountsSerializer(serializers.Serializer):
-    pending = serializers.IntegerField()
-    confirmed = serializers.IntegerField()
-    in_progress = serializers.IntegerField()
-    completed = serializers.IntegerField()
-    cancelled = serializers.IntegerField()
-    rejected = serializers.IntegerField()
-    no_show = serializers.IntegerField()
-
-
 class ReceptionistDashboardOutputSerializer(serializers.Serializer):
     role = serializers.CharField()
     date = serializers.DateField()
@@ -138,7 +129,7 @@ class ReceptionistDashboardOutputSerializer(serializers.Serializer):
         many=True, help_text="Today's visits, soonest first (at most 200; `counts` has the totals)"
     )
     unpaid_completed_today = serializers.IntegerField()
-    counts = StatusCountsSerializer(help_text="Today's appointments by status")
+    counts = AppointmentStatusCountsSerializer(help_text="Today's appointments by status")
 
 
 class PatientDashboardOutputSerializer(serializers.Serializer):

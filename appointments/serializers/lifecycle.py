@@ -121,8 +121,9 @@ class StaffAppointmentsQuerySerializer(AppointmentDateRangeQuerySerializer):
     search = serializers.CharField(max_length=100, required=False, allow_blank=True, trim_whitespace=True)
 
 
-class AppointmentStatsOutputSerializer(serializers.Serializer):
-    total = serializers.IntegerField()
+class AppointmentStatusCountsSerializer(serializers.Serializer):
+    """How many appointments are in each status (also the reception dashboard's `counts`)."""
+
     pending = serializers.IntegerField()
     confirmed = serializers.IntegerField()
     in_progress = serializers.IntegerField()
@@ -130,3 +131,7 @@ class AppointmentStatsOutputSerializer(serializers.Serializer):
     cancelled = serializers.IntegerField()
     rejected = serializers.IntegerField()
     no_show = serializers.IntegerField()
+
+
+class AppointmentStatsOutputSerializer(AppointmentStatusCountsSerializer):
+    total = serializers.IntegerField()
