@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from accounts.services.users import user_create
 from accounts.tokens import tokens_for
-from arthomed.api.roles import Role
+from arthomed.core.roles import Role
 
 _mobile_numbers = itertools.count(9_000_000_001)
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")

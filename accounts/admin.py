@@ -16,8 +16,8 @@ from accounts.models import DoctorLeave, DoctorProfile, ScheduleBlock, User
 from accounts.phone import normalize_mobile
 from accounts.services.users import schedule_validate, user_create, user_delete_account, user_status_set
 from accounts.views.pages import OtpStepForm
-from arthomed.api.errors import ApplicationError, ValidationFailed
-from arthomed.api.roles import STAFF_ROLES, Role
+from arthomed.core.errors import ApplicationError, ValidationFailed
+from arthomed.core.roles import STAFF_ROLES, Role
 
 ERROR_FIELD = re.compile(r"\[(?P<index>\d+)\]\.(?P<field>startTime|endTime)$")
 

@@ -8,7 +8,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
 from accounts.models import User
 from accounts.tokens import VERSION_CLAIM, read_access_token, token_jti, token_user_id
-from arthomed.api.errors import TokenInvalid, UserInactive
+from arthomed.core.errors import TokenInvalid, UserInactive
 
 
 class AccessTokenAuthentication(JWTAuthentication):

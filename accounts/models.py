@@ -7,7 +7,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models import F, Q
 
-from arthomed.api.roles import STAFF_ROLES, Role
+from arthomed.core.roles import STAFF_ROLES, Role
 
 
 class UserManager(BaseUserManager):

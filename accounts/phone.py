@@ -4,7 +4,7 @@ import re
 
 import phonenumbers
 
-from arthomed.api.errors import InvalidMobileNumber
+from arthomed.core.errors import InvalidMobileNumber
 
 TEN_DIGITS = re.compile(r"^[6-9]\d{9}$")
 ALLOWED_CHARS = re.compile(r"^[\d\s()+-]{10,20}$")

@@ -12,7 +12,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken, Token
 from rest_framework_simplejwt.utils import datetime_from_epoch
 
-from arthomed.api.errors import TokenExpired, TokenInvalid
+from arthomed.core.errors import TokenExpired, TokenInvalid
 
 VERSION_CLAIM = "ver"
 

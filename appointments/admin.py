@@ -22,8 +22,8 @@ from appointments.services.lifecycle import (
     appointment_reject,
     appointment_status_update,
 )
-from arthomed.api.errors import ApplicationError
-from arthomed.api.roles import Role
+from arthomed.core.errors import ApplicationError
+from arthomed.core.roles import Role
 
 FRONT_DESK_REJECTION = "Rejected by the front desk"
 FRONT_DESK_PAYMENT_METHOD = "cash"

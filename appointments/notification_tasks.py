@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from appointments.notifications import outbound_message_send, outbound_messages_requeue_stale, reminders_send_due
-from arthomed.api.errors import SmsDeliveryFailed
+from arthomed.core.errors import SmsDeliveryFailed
 
 
 @shared_task(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from arthomed.api.errors import SmsDeliveryFailed
+from arthomed.core.errors import SmsDeliveryFailed
 
 logger = logging.getLogger("arthomed.sms")
 

@@ -12,7 +12,7 @@ from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
-from arthomed.api.errors import SmsDeliveryFailed
+from arthomed.core.errors import SmsDeliveryFailed
 from arthomed.sms import SmsMessage, SmsResult
 
 

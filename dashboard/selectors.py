@@ -19,7 +19,7 @@ from django.utils import timezone
 from accounts.models import WEEKDAYS, ScheduleBlock, User
 from appointments.models import ACTIVE_STATUSES, Appointment, AppointmentStatus, PaymentStatus, RefundStatus
 from appointments.notifications import notification_unread_count
-from arthomed.api.roles import Role
+from arthomed.core.roles import Role
 
 ADMIN_DASHBOARD_CACHE_KEY = "dashboard:admin:v1"
 # Short enough that the numbers feel live, long enough that a room of admin screens

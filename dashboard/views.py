@@ -5,7 +5,7 @@ from rest_framework.views import APIView
 
 from arthomed.api.permissions import IsAdmin
 from arthomed.api.responses import ok
-from arthomed.api.roles import Role
+from arthomed.core.roles import Role
 from dashboard import selectors
 from dashboard.serializers import (
     AdminDashboardOutputSerializer,

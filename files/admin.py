@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from arthomed.api.roles import Role
+from arthomed.core.roles import Role
 from files.models import FileAccessLog, StoredFile
 
 

@@ -15,8 +15,8 @@ import uuid
 
 from django.db.models import Q, QuerySet
 
-from arthomed.api.errors import FileNotFound
-from arthomed.api.roles import Role
+from arthomed.core.errors import FileNotFound
+from arthomed.core.roles import Role
 from files.models import FileKind, StoredFile
 
 MEDICAL_KINDS = (FileKind.APPOINTMENT_REPORT, FileKind.APPOINTMENT_PRESCRIPTION)

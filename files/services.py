@@ -20,8 +20,8 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from arthomed.api.errors import PermissionDenied
-from arthomed.api.roles import Role
+from arthomed.core.errors import PermissionDenied
+from arthomed.core.roles import Role
 from files.models import FileAccessLog, FileKind, StoredFile
 from files.validation import DOCUMENT_TYPES, ValidatedFile, validate_upload, validate_uploads
 

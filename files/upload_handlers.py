@@ -8,7 +8,7 @@ chunk by chunk, so an 11 MB file stops being read just past 10 MB.
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler
 
-from arthomed.api.errors import FileTooLarge, TooManyFiles
+from arthomed.core.errors import FileTooLarge, TooManyFiles
 
 
 class FileLimitUploadHandler(FileUploadHandler):

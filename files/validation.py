@@ -16,7 +16,7 @@ import filetype
 from django.conf import settings
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
-from arthomed.api.errors import FileTooLarge, InvalidFileType, TooManyFiles
+from arthomed.core.errors import FileTooLarge, InvalidFileType, TooManyFiles
 
 JPEG = "image/jpeg"
 PNG = "image/png"

@@ -12,9 +12,9 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.views import APIView
 
 from arthomed.api.clientip import client_ip
-from arthomed.api.errors import FileNotFound
 from arthomed.api.responses import ok
 from arthomed.api.schema import data_of
+from arthomed.core.errors import FileNotFound
 from files.models import StoredFile
 from files.selectors import KINDS_BY_TYPE, file_get_by_name_for, file_get_for
 from files.serializers import FileDownloadQuerySerializer, StoredFileOutputSerializer

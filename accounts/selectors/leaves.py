@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from accounts.models import DoctorLeave, User
 from accounts.selectors.people import parse_uuid
-from arthomed.api.errors import NotFound
+from arthomed.core.errors import NotFound
 
 
 def doctor_leaves_upcoming(*, doctor: User) -> QuerySet[DoctorLeave]:

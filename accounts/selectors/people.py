@@ -5,8 +5,8 @@ import uuid
 from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import ScheduleBlock, User
-from arthomed.api.errors import DoctorNotFound, UserNotFound
-from arthomed.api.roles import Role
+from arthomed.core.errors import DoctorNotFound, UserNotFound
+from arthomed.core.roles import Role
 
 
 def parse_uuid(value: object) -> uuid.UUID | None:

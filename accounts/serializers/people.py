@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from accounts.models import BloodGroup, DoctorProfile, Gender, ScheduleBlock, User, Weekday
 from arthomed.api.fields import ClockTimeField
-from arthomed.api.roles import Role
+from arthomed.core.roles import Role
 
 
 class ScheduleBlockOutputSerializer(serializers.ModelSerializer):

@@ -29,7 +29,7 @@ from accounts.tokens import (
     token_user_id,
     tokens_for,
 )
-from arthomed.api.errors import (
+from arthomed.core.errors import (
     AlreadyExists,
     ApplicationError,
     OtpExpired,

@@ -6,8 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import DoctorLeave, User
-from arthomed.api.errors import PermissionDenied, ValidationFailed
-from arthomed.api.roles import Role
+from arthomed.core.errors import PermissionDenied, ValidationFailed
+from arthomed.core.roles import Role
 
 
 def doctor_leave_check_access(*, actor: User, doctor: User) -> None:

@@ -9,8 +9,8 @@ from accounts.groups import receptionist_group
 from accounts.models import DoctorProfile, ScheduleBlock, User
 from accounts.phone import normalize_mobile
 from accounts.signals import account_deleting
-from arthomed.api.errors import AlreadyExists, PermissionDenied, UserNotFound, ValidationFailed
-from arthomed.api.roles import Role
+from arthomed.core.errors import AlreadyExists, PermissionDenied, UserNotFound, ValidationFailed
+from arthomed.core.roles import Role
 
 DEFAULT_SPECIALIZATION = "General Orthopaedics"
 # Django-admin permissions of receptionists (created by migration accounts 0003).

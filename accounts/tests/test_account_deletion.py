@@ -12,7 +12,7 @@ from accounts.models import User
 from accounts.services.users import DELETED_NAME, user_create, user_delete_account
 from accounts.signals import account_deleting
 from accounts.tokens import tokens_for
-from arthomed.api.roles import Role
+from arthomed.core.roles import Role
 
 URL = "/api/users/profile"
 

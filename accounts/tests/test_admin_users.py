@@ -8,8 +8,8 @@ import time_machine
 from accounts.models import ScheduleBlock, User
 from accounts.services.users import user_create, user_status_set
 from accounts.tokens import tokens_for
-from arthomed.api.errors import PermissionDenied, ValidationFailed
-from arthomed.api.roles import Role
+from arthomed.core.errors import PermissionDenied, ValidationFailed
+from arthomed.core.roles import Role
 
 CREATE = "/api/admin/create-user"
 LIST = "/api/users"

@@ -16,8 +16,8 @@ from accounts.models import OtpCode, User
 from accounts.services.auth import otp_check, otp_message, otp_purge, otp_send, otp_verify_and_login
 from accounts.tasks import purge_expired_otps
 from arthomed import sms
-from arthomed.api.errors import OtpExpired, OtpInvalid, OtpMaxAttempts, OtpNotFound, SmsDeliveryFailed
-from arthomed.api.roles import Role
+from arthomed.core.errors import OtpExpired, OtpInvalid, OtpMaxAttempts, OtpNotFound, SmsDeliveryFailed
+from arthomed.core.roles import Role
 from conftest import next_mobile
 
 SEND = "/api/auth/send-otp"

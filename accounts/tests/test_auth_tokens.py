@@ -19,8 +19,8 @@ from accounts.serializers.people import UserOutputSerializer
 from accounts.services.auth import session_logout, token_refresh, tokens_purge_expired, user_revoke_tokens
 from accounts.tasks import purge_expired_tokens
 from accounts.tokens import read_access_token, tokens_for
-from arthomed.api.errors import TokenExpired, TokenInvalid, UserInactive
-from arthomed.api.roles import Role
+from arthomed.core.errors import TokenExpired, TokenInvalid, UserInactive
+from arthomed.core.roles import Role
 
 ME = "/api/auth/me"
 REFRESH = "/api/auth/refresh-token"

@@ -7,7 +7,7 @@ import pytest
 
 from accounts.models import ScheduleBlock
 from accounts.services.users import user_status_set
-from arthomed.api.roles import Role
+from arthomed.core.roles import Role
 
 URL = "/api/users/doctors"
 

@@ -10,7 +10,7 @@ from accounts.groups import RECEPTIONISTS as RECEPTIONIST_GROUP
 from accounts.models import DoctorLeave, ScheduleBlock
 from accounts.services.users import user_delete_account
 from arthomed import sms
-from arthomed.api.roles import Role
+from arthomed.core.roles import Role
 
 
 def last_code() -> str:

@@ -8,7 +8,7 @@ import itertools
 
 import pytest
 
-from arthomed.api.roles import Role
+from arthomed.core.roles import Role
 
 ANON = "anonymous"
 ROLES = [ANON, Role.ADMIN, Role.DOCTOR, Role.RECEPTIONIST, Role.PATIENT]

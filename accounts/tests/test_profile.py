@@ -3,8 +3,8 @@
 import pytest
 
 from accounts.services.users import user_profile_update
-from arthomed.api.errors import AlreadyExists, ValidationFailed
-from arthomed.api.roles import Role
+from arthomed.core.errors import AlreadyExists, ValidationFailed
+from arthomed.core.roles import Role
 
 URL = "/api/users/profile"
 

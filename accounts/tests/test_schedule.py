@@ -6,7 +6,7 @@ import pytest
 
 from accounts.models import ScheduleBlock
 from accounts.services.users import doctor_schedule_replace, schedule_validate
-from arthomed.api.errors import ValidationFailed
+from arthomed.core.errors import ValidationFailed
 
 
 def url(doctor) -> str:

@@ -11,7 +11,7 @@ from accounts.phone import normalize_mobile
 from accounts.services.auth import otp_check, otp_send
 from accounts.services.users import user_delete_account
 from arthomed.api.clientip import client_ip
-from arthomed.api.errors import ApplicationError
+from arthomed.core.errors import ApplicationError
 
 SEND = "send"
 

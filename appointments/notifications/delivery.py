@@ -6,8 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from appointments.models import OutboundMessage, OutboundMessageStatus
-from arthomed.api.errors import SmsDeliveryFailed
 from arthomed.api.logging import mask_mobile
+from arthomed.core.errors import SmsDeliveryFailed
 from arthomed.sms import send_sms
 
 # A message in one of these states may be (re)sent; anything else already reached the provider.

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from appointments.models import Notification
-from arthomed.api.errors import NotFound
+from arthomed.core.errors import NotFound
 
 
 def notification_list(*, user, unread_only: bool = False) -> QuerySet[Notification]:

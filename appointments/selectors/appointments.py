@@ -5,8 +5,8 @@ from django.utils import timezone
 
 from accounts.selectors.people import parse_uuid
 from appointments.models import Appointment, AppointmentStatus, AppointmentStatusChange
-from arthomed.api.errors import AppointmentNotFound
-from arthomed.api.roles import Role
+from arthomed.core.errors import AppointmentNotFound
+from arthomed.core.roles import Role
 
 
 def appointments_with_details() -> QuerySet[Appointment]:

@@ -22,7 +22,7 @@ from django.utils import timezone
 from accounts.models import WEEKDAYS, DoctorLeave, User
 from appointments.models import ACTIVE_STATUSES, Appointment
 from appointments.selectors.appointments import appointments_with_details
-from arthomed.api.errors import SlotUnavailable
+from arthomed.core.errors import SlotUnavailable
 
 # Appointments last minutes, never a day: bounding the scan by this margin lets the
 # (doctor, starts_at) index serve the overlap query however long the history grows.

@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from appointments.models import Appointment, AppointmentStatus
 from arthomed.api.fields import ClockTimeField
-from arthomed.api.roles import Role
+from arthomed.core.roles import Role
 
 
 def _money(value) -> float | None:

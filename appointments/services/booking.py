@@ -21,7 +21,7 @@ from appointments.models import ACTIVE_STATUSES, Appointment, AppointmentStatus,
 from appointments.notifications import notify_booking_received, notify_rescheduled
 from appointments.selectors.slots import Slot, bookable_slot_get
 from appointments.services.lifecycle import patient_notice_check
-from arthomed.api.errors import (
+from arthomed.core.errors import (
     AppointmentCancelled,
     AppointmentNotFound,
     BookingLimitReached,
@@ -30,7 +30,7 @@ from arthomed.api.errors import (
     SlotUnavailable,
     ValidationFailed,
 )
-from arthomed.api.roles import Role
+from arthomed.core.roles import Role
 from files.models import FileKind
 from files.services import files_rollback_guard, files_store_many
 

@@ -38,7 +38,7 @@ from appointments.notifications import (
     notify_expired,
     notify_rejected,
 )
-from arthomed.api.errors import (
+from arthomed.core.errors import (
     AlreadyExists,
     AppointmentCancelled,
     AppointmentNotFound,
@@ -46,7 +46,7 @@ from arthomed.api.errors import (
     PermissionDenied,
     ValidationFailed,
 )
-from arthomed.api.roles import Role
+from arthomed.core.roles import Role
 
 S = AppointmentStatus
 STAFF = frozenset({Role.ADMIN, Role.RECEPTIONIST})

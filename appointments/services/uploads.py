@@ -1,7 +1,7 @@
 """Files attached to an existing appointment (SPEC.md §6): reports and prescriptions."""
 
 from appointments.models import Appointment, AppointmentStatus
-from arthomed.api.errors import AppointmentCancelled, ValidationFailed
+from arthomed.core.errors import AppointmentCancelled, ValidationFailed
 from files.models import FileKind, StoredFile
 from files.services import files_store_many
 

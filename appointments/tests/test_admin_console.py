@@ -10,7 +10,7 @@ from django.utils import timezone
 from appointments.models import AppointmentStatus as S
 from appointments.models import PaymentStatus
 from appointments.tests.factories import AppointmentFactory, clinic_dt
-from arthomed.api.roles import Role
+from arthomed.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from accounts.models import DoctorLeave, User
 from appointments.models import Appointment, AppointmentStatusChange
 from appointments.services.booking import appointment_book
 from appointments.tests.test_slots import MONDAY, SUNDAY, at, make_appointment, work
-from arthomed.api.errors import BookingLimitReached, PermissionDenied, SlotUnavailable
+from arthomed.core.errors import BookingLimitReached, PermissionDenied, SlotUnavailable
 
 pytestmark = pytest.mark.django_db
 

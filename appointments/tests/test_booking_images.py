@@ -9,7 +9,7 @@ from django.db import transaction
 from appointments.models import Appointment
 from appointments.services.booking import appointment_book
 from appointments.tests.test_slots import MONDAY, SUNDAY, at, make_appointment, work
-from arthomed.api.roles import Role
+from arthomed.core.roles import Role
 from files.models import FileKind, StoredFile
 from files.tests.support import HTML_BYTES, jpeg_bytes, media_files, pdf_bytes, png_bytes, upload
 

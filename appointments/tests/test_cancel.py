@@ -12,7 +12,7 @@ from appointments.models import AppointmentStatus as S
 from appointments.models import PaymentStatus
 from appointments.services.lifecycle import appointment_cancel, cancellation_refund
 from appointments.tests.factories import AppointmentFactory
-from arthomed.api.errors import AppointmentCancelled, InvalidStatusTransition
+from arthomed.core.errors import AppointmentCancelled, InvalidStatusTransition
 
 pytestmark = pytest.mark.django_db
 

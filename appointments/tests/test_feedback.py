@@ -10,7 +10,7 @@ from accounts.models import DoctorProfile
 from appointments.models import AppointmentStatus as S
 from appointments.services.lifecycle import appointment_feedback_submit
 from appointments.tests.factories import AppointmentFactory
-from arthomed.api.errors import AlreadyExists, AppointmentCancelled, InvalidStatusTransition
+from arthomed.core.errors import AlreadyExists, AppointmentCancelled, InvalidStatusTransition
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from accounts.models import DoctorLeave
 from accounts.services.leaves import doctor_leave_create
 from appointments.models import Appointment
 from appointments.tests.test_slots import MONDAY, SUNDAY, at, make_appointment, work
-from arthomed.api.errors import PermissionDenied
+from arthomed.core.errors import PermissionDenied
 
 pytestmark = pytest.mark.django_db
 

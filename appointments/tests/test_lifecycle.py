@@ -15,13 +15,13 @@ from appointments.services.lifecycle import (
     appointment_visit_summary_update,
 )
 from appointments.tests.factories import AppointmentFactory
-from arthomed.api.errors import (
+from arthomed.core.errors import (
     AppointmentCancelled,
     AppointmentNotFound,
     InvalidStatusTransition,
     PermissionDenied,
 )
-from arthomed.api.roles import Role
+from arthomed.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from appointments.models import AppointmentStatus as S
 from appointments.tests.factories import AppointmentFactory
-from arthomed.api.roles import Role
+from arthomed.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from appointments.models import OutboundMessage, OutboundMessageStatus
 from appointments.notification_tasks import send_outbound_message
 from appointments.tests.factories import AppointmentFactory
 from arthomed import sms
-from arthomed.api.errors import SmsDeliveryFailed
+from arthomed.core.errors import SmsDeliveryFailed
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from appointments.models import AppointmentStatus as S
 from appointments.models import PaymentStatus, RefundStatus
 from appointments.services.lifecycle import appointment_cancel, appointment_payment_record
 from appointments.tests.factories import AppointmentFactory
-from arthomed.api.errors import AppointmentCancelled, InvalidStatusTransition, PermissionDenied, ValidationFailed
+from arthomed.core.errors import AppointmentCancelled, InvalidStatusTransition, PermissionDenied, ValidationFailed
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import time_machine
 from appointments.models import Appointment
 from appointments.services.booking import appointment_reschedule
 from appointments.tests.test_slots import MONDAY, SUNDAY, at, make_appointment, work
-from arthomed.api.errors import PermissionDenied, SlotUnavailable
+from arthomed.core.errors import PermissionDenied, SlotUnavailable
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 import pytest
 
 from appointments.models import AppointmentStatus
-from arthomed.api.roles import Role
+from arthomed.core.roles import Role
 from files.models import FileKind, StoredFile
 from files.tests.support import HTML_BYTES, jpeg_bytes, make_appointment, media_files, pdf_bytes, png_bytes, upload
 

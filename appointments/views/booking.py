@@ -18,10 +18,10 @@ from appointments.serializers.booking import (
 from appointments.serializers.output import AppointmentOutputSerializer, appointment_serializer_for
 from appointments.serializers.uploads import AppointmentBookMultipartInputSerializer
 from appointments.services.booking import appointment_book, appointment_reschedule
-from arthomed.api.errors import ValidationFailed
 from arthomed.api.permissions import IsPatient, IsStaff
 from arthomed.api.responses import ok
 from arthomed.api.schema import data_of
+from arthomed.core.errors import ValidationFailed
 from files.upload_handlers import LimitedUploadMixin
 
 DOCTOR_ID_PARAM = OpenApiParameter("doctorId", str, required=True, description="The doctor's `_id`.")

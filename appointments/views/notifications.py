@@ -23,10 +23,10 @@ from appointments.serializers.notifications import (
     SmsStatusCallbackInputSerializer,
     SmsStatusCallbackOutputSerializer,
 )
-from arthomed.api.errors import PermissionDenied
 from arthomed.api.pagination import EnvelopePagination, pagination_meta
 from arthomed.api.responses import ok
 from arthomed.api.schema import data_of
+from arthomed.core.errors import PermissionDenied
 
 PAGE_PARAMETERS = [
     OpenApiParameter("page", OpenApiTypes.INT, description="Page number (1-based)."),

@@ -18,7 +18,7 @@ from rest_framework import exceptions as drf
 from rest_framework.response import Response
 
 from arthomed.api.envelope import error_body
-from arthomed.api.errors import ApplicationError, retry_after
+from arthomed.core.errors import ApplicationError, retry_after
 
 logger = logging.getLogger("arthomed.errors")
 

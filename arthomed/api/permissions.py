@@ -2,7 +2,7 @@
 
 from rest_framework.permissions import BasePermission
 
-from arthomed.api.roles import Role
+from arthomed.core.roles import Role
 
 
 def _has_role(request, *roles: str) -> bool:

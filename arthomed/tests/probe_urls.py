@@ -6,10 +6,10 @@ from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
 from accounts.models import User
-from arthomed.api.errors import SlotUnavailable
 from arthomed.api.pagination import paginate
 from arthomed.api.permissions import IsAdmin
 from arthomed.api.responses import ok
+from arthomed.core.errors import SlotUnavailable
 
 
 class ProbeInputSerializer(serializers.Serializer):

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from arthomed.api.roles import Role
+from arthomed.core.roles import Role
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("arthomed.tests.probe_urls")]
 

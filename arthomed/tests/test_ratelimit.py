@@ -3,7 +3,7 @@
 import pytest
 
 from arthomed.api.clientip import client_ip
-from arthomed.api.roles import Role
+from arthomed.core.roles import Role
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("arthomed.tests.probe_urls")]
 

@@ -14,7 +14,7 @@ import time_machine
 from appointments.tests.test_slots import MONDAY, SUNDAY, at, work
 from arthomed import sms
 from arthomed.api.logging import JsonFormatter, MaskPiiFilter
-from arthomed.api.roles import Role
+from arthomed.core.roles import Role
 from conftest import client_for
 from files.tests.support import pdf_bytes, upload
 

@@ -24,7 +24,7 @@ from accounts.tokens import tokens_for
 from appointments.models import AppointmentStatus, Notification, NotificationKind
 from appointments.tests.factories import AppointmentFactory
 from arthomed import sms
-from arthomed.api.roles import Role
+from arthomed.core.roles import Role
 from conftest import client_for, next_mobile
 from files.tests.support import png_bytes, store_report
 

@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from twilio.http.http_client import TwilioHttpClient
 
 from arthomed import sms
-from arthomed.api.errors import SmsDeliveryFailed
+from arthomed.core.errors import SmsDeliveryFailed
 from arthomed.sms_twilio import TwilioBackend
 
 ACCOUNT_SID = "AC" + "0" * 32

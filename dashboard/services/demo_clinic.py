@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from accounts.models import User, Weekday
 from accounts.services.users import user_create
-from arthomed.api.roles import Role
+from arthomed.core.roles import Role
 
 SLOT_MINUTES = 30
 # A split day (morning and evening clinic), Saturday mornings only, Sunday closed.

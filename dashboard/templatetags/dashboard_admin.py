@@ -2,7 +2,7 @@
 
 from django import template
 
-from arthomed.api.roles import Role
+from arthomed.core.roles import Role
 from dashboard import selectors
 
 register = template.Library()

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import DoctorProfile
 from appointments.models import Appointment, AppointmentStatus, PaymentStatus, RefundStatus
-from arthomed.api.roles import Role
+from arthomed.core.roles import Role
 from dashboard import selectors
 from dashboard.tests.builders import ist, make_appointment
 

@@ -7,7 +7,7 @@ import time_machine
 from django.test import Client
 
 from appointments.models import AppointmentStatus, PaymentStatus
-from arthomed.api.roles import Role
+from arthomed.core.roles import Role
 from dashboard.tests.builders import ist, make_appointment
 
 pytestmark = pytest.mark.django_db

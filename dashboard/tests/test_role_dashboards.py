@@ -8,7 +8,7 @@ import time_machine
 
 from accounts.models import ScheduleBlock
 from appointments.models import AppointmentStatus, Notification, PaymentStatus
-from arthomed.api.roles import Role
+from arthomed.core.roles import Role
 from dashboard import selectors
 from dashboard.tests.builders import ist, make_appointment
 

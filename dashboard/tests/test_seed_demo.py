@@ -9,7 +9,7 @@ from django.db.models import Count
 
 from accounts.models import DoctorProfile, ScheduleBlock, User
 from appointments.models import ACTIVE_STATUSES, Appointment, AppointmentStatus
-from arthomed.api.roles import Role
+from arthomed.core.roles import Role
 from dashboard.services import demo_appointments
 from dashboard.services.demo_clinic import ADMIN, DOCTORS, PATIENTS, RECEPTIONIST
 from dashboard.tests.builders import ist

@@ -2,7 +2,7 @@
 
 import pytest
 
-from arthomed.api.roles import Role
+from arthomed.core.roles import Role
 from files.models import FileAccessLog, FileKind
 from files.services import file_store
 from files.tests.support import jpeg_bytes, make_appointment, png_bytes, store_report, upload

@@ -12,7 +12,7 @@ from django.test.client import encode_multipart
 
 from accounts.tokens import tokens_for
 from appointments.views.uploads import AppointmentFilesUploadView
-from arthomed.api.errors import InvalidFileType
+from arthomed.core.errors import InvalidFileType
 from files.models import FileKind, StoredFile
 from files.services import file_delete, file_remove, file_store, files_rollback_guard, files_store_many
 from files.tests.support import HTML_BYTES, jpeg_bytes, make_appointment, media_files, pdf_bytes, png_bytes, upload

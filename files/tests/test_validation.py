@@ -5,7 +5,7 @@ import io
 import pytest
 from PIL import Image
 
-from arthomed.api.errors import FileTooLarge, InvalidFileType, TooManyFiles
+from arthomed.core.errors import FileTooLarge, InvalidFileType, TooManyFiles
 from files.tests.support import HTML_BYTES, ORIENTATION, jpeg_bytes, pdf_bytes, png_bytes, upload
 from files.validation import IMAGE_TYPES, sanitize_original_name, validate_upload, validate_uploads
 

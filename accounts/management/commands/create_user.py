@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import WEEKDAYS
 from accounts.services.users import user_create
-from arthomed.api.errors import ApplicationError
-from arthomed.api.roles import Role
+from arthomed.core.errors import ApplicationError
+from arthomed.core.roles import Role
 
 SCHEDULE_HELP = (
     'Weekly schedule, e.g. "mon-sat 09:00-13:00,16:00-19:00"; several groups separated by ";", '
