@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 
 from arthomed.core.errors import FileNotFound
 from arthomed.core.roles import Role
+from arthomed.core.scope import appointment_scope
 from files.models import FileKind, StoredFile
 
 MEDICAL_KINDS = (FileKind.APPOINTMENT_REPORT, FileKind.APPOINTMENT_PRESCRIPTION)
@@ -49,11 +50,10 @@ def _medical_q(actor, *, content: bool) -> Q:
         return medical
     if actor.role == Role.RECEPTIONIST:
         return medical if not content else Q(pk__in=[])
-    if actor.role == Role.DOCTOR:
-        return medical & Q(appointment__doctor=actor)
     if actor.role == Role.PATIENT:
-        return medical & (Q(owner=actor) | Q(appointment__patient=actor))
-    return Q(pk__in=[])
+        # A patient also sees what they uploaded themself (e.g. before the booking was saved).
+        return medical & (Q(owner=actor) | appointment_scope(actor, via="appointment__"))
+    return medical & appointment_scope(actor, via="appointment__")
 
 
 def files_visible_to(actor, *, content: bool) -> QuerySet[StoredFile]:

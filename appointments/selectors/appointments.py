@@ -7,6 +7,7 @@ from accounts.selectors.people import parse_uuid
 from appointments.models import Appointment, AppointmentStatus, AppointmentStatusChange
 from arthomed.core.errors import AppointmentNotFound
 from arthomed.core.roles import Role
+from arthomed.core.scope import appointment_scope
 
 
 def appointments_with_details() -> QuerySet[Appointment]:
@@ -18,15 +19,8 @@ def appointments_with_details() -> QuerySet[Appointment]:
 
 
 def appointments_visible_to(actor) -> QuerySet[Appointment]:
-    """Staff see every appointment; a doctor those booked with them; a patient their own."""
-    queryset = appointments_with_details()
-    if actor.role in (Role.ADMIN, Role.RECEPTIONIST):
-        return queryset
-    if actor.role == Role.DOCTOR:
-        return queryset.filter(doctor=actor)
-    if actor.role == Role.PATIENT:
-        return queryset.filter(patient=actor)
-    return queryset.none()
+    """The appointments `actor` may see (arthomed.core.scope), with their details."""
+    return appointments_with_details().filter(appointment_scope(actor))
 
 
 def appointment_get_for(actor, appointment_id: object) -> Appointment:
@@ -103,13 +97,7 @@ def appointments_staff_list(
 
 def appointment_stats_for(actor) -> dict[str, int]:
     """Counts by status plus `total`, over what `actor` may see; keys snake_case (`no_show`), camelCased on output."""
-    queryset = Appointment.objects.all()
-    if actor.role == Role.DOCTOR:
-        queryset = queryset.filter(doctor=actor)
-    elif actor.role == Role.PATIENT:
-        queryset = queryset.filter(patient=actor)
-    elif actor.role not in (Role.ADMIN, Role.RECEPTIONIST):
-        queryset = queryset.none()
+    queryset = Appointment.objects.filter(appointment_scope(actor))
     counts = {status.replace("-", "_"): 0 for status in AppointmentStatus.values}
     for row in queryset.order_by().values("status").annotate(count=Count("id")):
         counts[row["status"].replace("-", "_")] = row["count"]

@@ -47,6 +47,7 @@ from arthomed.core.errors import (
     ValidationFailed,
 )
 from arthomed.core.roles import Role
+from arthomed.core.scope import appointment_in_scope
 
 S = AppointmentStatus
 STAFF = frozenset({Role.ADMIN, Role.RECEPTIONIST})
@@ -94,11 +95,7 @@ CENT = Decimal("0.01")
 
 def _check_participant(*, appointment: Appointment, actor: User | None) -> None:
     """Doctors and patients act only on their own appointments; others' are "not found" (SPEC.md §2)."""
-    if actor is None or actor.role in STAFF:
-        return
-    if actor.role == Role.DOCTOR and appointment.doctor_id == actor.pk:
-        return
-    if actor.role == Role.PATIENT and appointment.patient_id == actor.pk:
+    if actor is None or appointment_in_scope(actor, appointment):
         return
     raise AppointmentNotFound()
 
