@@ -1,18 +1,20 @@
-"""Project-wide pytest fixtures: API clients signed in as each role, and clean state."""
+"""Project-wide pytest fixtures: users of each role, a doctor with a week, API clients, clean state.
 
-import itertools
+Data is built with the factories of `appointments/tests/factories.py`, the project's one set.
+"""
+
 import os
 
 import pytest
+import time_machine
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from accounts.services.users import user_create
 from accounts.tokens import tokens_for
+from appointments.tests.factories import SUNDAY, DoctorFactory, UserFactory, clinic_dt
 from arthomed.core.roles import Role
 
-_mobile_numbers = itertools.count(9_000_000_001)
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
@@ -39,11 +41,6 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(no_redis)
 
 
-def next_mobile() -> str:
-    """A fresh, valid 10-digit mobile number per call."""
-    return str(next(_mobile_numbers))
-
-
 @pytest.fixture(autouse=True)
 def _clean_state(settings, tmp_path):
     """Each test starts with empty rate-limit counters, an empty SMS outbox and its own media dir."""
@@ -58,11 +55,10 @@ def _clean_state(settings, tmp_path):
 
 @pytest.fixture
 def make_user(db):
+    """`make_user(role, **fields)`: a verified user made by `UserFactory`."""
+
     def make(role: str = Role.PATIENT, **fields):
-        fields.setdefault("name", f"Test {role.title()}")
-        fields.setdefault("mobile_number", next_mobile())
-        fields.setdefault("is_verified", True)
-        return user_create(role=role, **fields)
+        return UserFactory(role=role, **fields)
 
     return make
 
@@ -104,3 +100,16 @@ def doctor(make_user):
 @pytest.fixture
 def patient(make_user):
     return make_user(Role.PATIENT, name="Priya Patient")
+
+
+@pytest.fixture
+def clinic_doctor(db):
+    """A doctor working Mondays 09:00-13:00: 30-minute slots, the default fee and specialization."""
+    return DoctorFactory(name="Dr Clinic", schedule=["monday 09:00-13:00"])
+
+
+@pytest.fixture
+def sunday_morning():
+    """The clock stopped at 10:00 on SUNDAY, the day before the MONDAY that booking tests book."""
+    with time_machine.travel(clinic_dt(SUNDAY, 10), tick=False):
+        yield

@@ -15,10 +15,10 @@ from django.db import connection
 from accounts.models import OtpCode, User
 from accounts.services.auth import otp_check, otp_message, otp_purge, otp_send, otp_verify_and_login
 from accounts.tasks import purge_expired_otps
+from appointments.tests.factories import next_mobile
 from arthomed import sms
 from arthomed.core.errors import OtpExpired, OtpInvalid, OtpMaxAttempts, OtpNotFound, SmsDeliveryFailed
 from arthomed.core.roles import Role
-from conftest import next_mobile
 
 SEND = "/api/auth/send-otp"
 VERIFY = "/api/auth/verify-otp"

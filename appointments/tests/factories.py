@@ -1,8 +1,11 @@
-"""Appointment rows inserted directly, for tests that need appointments in a given state.
+"""The one set of test factories for the whole project: users, doctors and their week, appointments.
 
-Booking rules are not applied here on purpose: lifecycle and list tests need rows in
-states (past, cancelled, completed) the booking service would never produce directly.
-The clinic-local date/time fields and the aware `starts_at`/`ends_at` are kept consistent.
+Every app's tests build their data here (and through the shared fixtures of the root
+`conftest.py`). Users are created by the production service `user_create`, so a doctor
+always has the DoctorProfile and schedule the service would give them. Appointment rows
+are inserted directly on purpose: lifecycle, list and dashboard tests need rows in states
+(past, cancelled, paid, refunded) the booking service would never produce at once. Their
+clinic-local date/time fields and the aware `starts_at`/`ends_at` are kept consistent.
 """
 
 import datetime as dt
@@ -14,9 +17,76 @@ import factory
 from django.conf import settings
 from django.utils import timezone
 
+from accounts.models import User
+from accounts.services.users import user_create
 from appointments.models import Appointment, AppointmentStatus, AppointmentStatusChange
+from arthomed.core.roles import Role
 
+# A Sunday and the Monday after it: booking tests travel to the Sunday and book the Monday.
+SUNDAY = dt.date(2026, 3, 1)
+MONDAY = dt.date(2026, 3, 2)
+
+_mobile_numbers = itertools.count(9_000_000_001)
 _slot_offsets = itertools.count()
+
+
+def next_mobile() -> str:
+    """A fresh, valid 10-digit mobile number per call."""
+    return str(next(_mobile_numbers))
+
+
+def clinic_dt(date: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    """An aware datetime at a clinic-local wall time."""
+    return dt.datetime.combine(date, dt.time(hour, minute), tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def schedule_block(spec: str) -> dict:
+    """`"monday 09:00-13:00"` -> one block of a weekly schedule, as `user_create` takes it."""
+    day, hours = spec.split()
+    start, end = hours.split("-")
+    return {"day": day, "start_time": dt.time.fromisoformat(start), "end_time": dt.time.fromisoformat(end)}
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A patient unless `role=` says otherwise; takes any keyword of `user_create` (`email=`, `doctor_info=`)."""
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    role = Role.PATIENT
+    name = factory.LazyAttribute(lambda o: f"Test {o.role.title()}")
+    mobile_number = factory.LazyFunction(next_mobile)
+    is_verified = True
+
+    @classmethod
+    def _create(cls, model_class, **fields):
+        return user_create(**fields)
+
+
+class DoctorFactory(UserFactory):
+    """`DoctorFactory(name=..., specialization=..., fee=500, schedule=["monday 09:00-13:00"], slot_duration=30)`."""
+
+    role = Role.DOCTOR
+
+    class Params:
+        specialization = None
+        fee = None
+        slot_duration = None
+        schedule = ()
+
+    doctor_info = factory.LazyAttribute(
+        lambda o: {
+            key: value
+            for key, value in (
+                ("specialization", o.specialization),
+                ("consultation_fee", None if o.fee is None else Decimal(o.fee)),
+                ("slot_duration", o.slot_duration),
+            )
+            if value is not None
+        }
+        | {"schedule": [schedule_block(spec) for spec in o.schedule]}
+    )
 
 
 def _default_start() -> dt.datetime:
@@ -27,12 +97,17 @@ def _default_start() -> dt.datetime:
 
 
 class AppointmentFactory(factory.django.DjangoModelFactory):
-    """`AppointmentFactory(patient=..., doctor=..., starts_at=aware_dt, duration=30, status=...)`."""
+    """`AppointmentFactory(patient=..., doctor=..., starts_at=aware_dt, duration=30, status=..., fee=...)`.
+
+    `starts_at` may be in any time zone; the clinic-local date and times are derived from it.
+    """
 
     class Meta:
         model = Appointment
         skip_postgeneration_save = True
 
+    patient = factory.SubFactory(UserFactory)
+    doctor = factory.SubFactory(DoctorFactory)
     starts_at = factory.LazyFunction(_default_start)
     duration = 30
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(minutes=o.duration))
@@ -54,8 +129,3 @@ class AppointmentFactory(factory.django.DjangoModelFactory):
             AppointmentStatusChange.objects.create(
                 appointment=self, from_status="", to_status=AppointmentStatus.PENDING, changed_at=self.created_at
             )
-
-
-def clinic_dt(date: dt.date, hour: int, minute: int = 0) -> dt.datetime:
-    """An aware datetime at a clinic-local wall time."""
-    return dt.datetime.combine(date, dt.time(hour, minute), tzinfo=ZoneInfo(settings.TIME_ZONE))

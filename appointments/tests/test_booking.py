@@ -9,26 +9,18 @@ import time_machine
 from accounts.models import DoctorLeave, User
 from appointments.models import Appointment, AppointmentStatusChange
 from appointments.services.booking import appointment_book
-from appointments.tests.test_slots import MONDAY, SUNDAY, at, make_appointment, work
+from appointments.tests.factories import MONDAY, AppointmentFactory, DoctorFactory, clinic_dt
 from arthomed.core.errors import BookingLimitReached, PermissionDenied, SlotUnavailable
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def sunday_morning():
-    with time_machine.travel(at(SUNDAY, 10), tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sunday_morning")]
 
 
 @pytest.fixture
-def clinic_doctor(make_user):
+def clinic_doctor():
     """Mondays 09:00-13:00, 30-minute slots, fee 750."""
-    doctor = make_user("doctor", name="Dr Anil Kumar", doctor_info={"specialization": "Sports Medicine"})
-    doctor.doctor_profile.consultation_fee = Decimal("750.00")
-    doctor.doctor_profile.save()
-    work(doctor, "monday", "09:00", "13:00")
-    return doctor
+    return DoctorFactory(
+        name="Dr Anil Kumar", specialization="Sports Medicine", fee=750, schedule=["monday 09:00-13:00"]
+    )
 
 
 def body(doctor, time: str = "09:00", day: dt.date = MONDAY, **extra) -> dict:
@@ -199,11 +191,13 @@ class TestSlotRefusals:
         assert response.json()["message"] == "Selected time slot is not available"
 
     def test_a_slot_overlapped_by_an_older_longer_booking(self, as_user, patient, make_user, clinic_doctor):
-        make_appointment(clinic_doctor, make_user("patient"), at(MONDAY, 9, 20), minutes=20)
+        AppointmentFactory(
+            doctor=clinic_doctor, patient=make_user("patient"), starts_at=clinic_dt(MONDAY, 9, 20), duration=20
+        )
         assert book(as_user(patient), body(clinic_doctor, time="09:30")).status_code == 409
 
     def test_a_slot_within_the_minimum_notice(self, as_user, patient, clinic_doctor):
-        with time_machine.travel(at(MONDAY, 8, 30), tick=False):
+        with time_machine.travel(clinic_dt(MONDAY, 8, 30), tick=False):
             assert book(as_user(patient), body(clinic_doctor, time="09:00")).status_code == 409
             assert book(as_user(patient), body(clinic_doctor, time="09:30")).status_code == 201
 
@@ -214,12 +208,13 @@ class TestSlotRefusals:
         assert book(as_user(patient), body(clinic_doctor)).status_code == 409
 
     def test_a_slot_freed_by_a_cancellation_can_be_booked(self, as_user, patient, make_user, clinic_doctor):
-        make_appointment(clinic_doctor, make_user("patient"), at(MONDAY, 9), status="cancelled")
+        AppointmentFactory(
+            doctor=clinic_doctor, patient=make_user("patient"), starts_at=clinic_dt(MONDAY, 9), status="cancelled"
+        )
         assert book(as_user(patient), body(clinic_doctor)).status_code == 201
 
     def test_a_patient_cannot_hold_two_overlapping_appointments(self, as_user, patient, make_user, clinic_doctor):
-        other_doctor = make_user("doctor")
-        work(other_doctor, "monday", "09:00", "10:00")
+        other_doctor = DoctorFactory(schedule=["monday 09:00-10:00"])
         assert book(as_user(patient), body(clinic_doctor)).status_code == 201
         response = book(as_user(patient), body(other_doctor))
         assert response.status_code == 409
@@ -290,9 +285,16 @@ class TestBookingCap:
 
     def test_past_and_inactive_appointments_do_not_count(self, as_user, patient, clinic_doctor, settings):
         settings.MAX_ACTIVE_BOOKINGS_PER_PATIENT = 2
-        make_appointment(clinic_doctor, patient, at(MONDAY - dt.timedelta(weeks=1), 9), status="confirmed")
-        make_appointment(clinic_doctor, patient, at(MONDAY, 12), status="cancelled")
-        make_appointment(clinic_doctor, patient, at(MONDAY, 12, 30), status="rejected")
+        AppointmentFactory(
+            doctor=clinic_doctor,
+            patient=patient,
+            starts_at=clinic_dt(MONDAY - dt.timedelta(weeks=1), 9),
+            status="confirmed",
+        )
+        AppointmentFactory(doctor=clinic_doctor, patient=patient, starts_at=clinic_dt(MONDAY, 12), status="cancelled")
+        AppointmentFactory(
+            doctor=clinic_doctor, patient=patient, starts_at=clinic_dt(MONDAY, 12, 30), status="rejected"
+        )
         client = as_user(patient)
         assert book(client, body(clinic_doctor, time="09:00")).status_code == 201
         assert book(client, body(clinic_doctor, time="09:30")).status_code == 201
@@ -300,7 +302,7 @@ class TestBookingCap:
 
     def test_the_cap_applies_to_staff_bookings_too(self, patient, receptionist, clinic_doctor, settings):
         settings.MAX_ACTIVE_BOOKINGS_PER_PATIENT = 1
-        make_appointment(clinic_doctor, patient, at(MONDAY, 12))
+        AppointmentFactory(doctor=clinic_doctor, patient=patient, starts_at=clinic_dt(MONDAY, 12))
         with pytest.raises(BookingLimitReached):
             appointment_book(
                 actor=receptionist,

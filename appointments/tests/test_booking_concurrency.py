@@ -2,35 +2,25 @@
 
 import threading
 from collections import Counter
-from decimal import Decimal
 
 import pytest
-import time_machine
 from django.db import IntegrityError, connection, transaction
 from rest_framework.test import APIClient
 
-from accounts.services.users import user_create
 from accounts.tokens import tokens_for
 from appointments.models import Appointment
 from appointments.selectors import slots
-from appointments.tests.test_slots import MONDAY, SUNDAY, at, make_appointment, work
+from appointments.tests.factories import MONDAY, AppointmentFactory, DoctorFactory, UserFactory, clinic_dt
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+# Tokens are issued and checked at the same travelled time (sunday_morning).
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("sunday_morning")]
 
 REQUESTS = 50
 
 
-@pytest.fixture(autouse=True)
-def sunday_morning():
-    """Tokens are issued and checked at the same travelled time."""
-    with time_machine.travel(at(SUNDAY, 10), tick=False):
-        yield
-
-
 def test_fifty_concurrent_bookings_of_one_slot_have_exactly_one_winner():
-    doctor = user_create(mobile_number="8000000001", name="Dr Race", role="doctor")
-    work(doctor, "monday", "09:00", "13:00")
-    patients = [user_create(mobile_number=str(8100000000 + n), name=f"Patient {n}") for n in range(REQUESTS)]
+    doctor = DoctorFactory(mobile_number="8000000001", name="Dr Race", schedule=["monday 09:00-13:00"])
+    patients = [UserFactory(mobile_number=str(8100000000 + n), name=f"Patient {n}") for n in range(REQUESTS)]
     payload = {
         "doctorId": str(doctor.pk),
         "appointmentDate": MONDAY.isoformat(),
@@ -68,35 +58,34 @@ def test_fifty_concurrent_bookings_of_one_slot_have_exactly_one_winner():
 
 
 def test_the_constraint_refuses_an_overlapping_insert_even_with_another_duration():
-    doctor = user_create(mobile_number="8000000002", name="Dr Overlap", role="doctor")
-    first, second = (user_create(mobile_number=f"820000000{n}", name=f"P {n}") for n in (1, 2))
-    make_appointment(doctor, first, at(MONDAY, 9), minutes=30)
+    doctor = DoctorFactory(mobile_number="8000000002", name="Dr Overlap")
+    first, second = (UserFactory(mobile_number=f"820000000{n}", name=f"P {n}") for n in (1, 2))
+    AppointmentFactory(doctor=doctor, patient=first, starts_at=clinic_dt(MONDAY, 9), duration=30)
     # 20 minutes from 09:20 overlaps 09:00-09:30 although it starts on no 30-minute boundary.
     with pytest.raises(IntegrityError) as refused, transaction.atomic():
-        make_appointment(doctor, second, at(MONDAY, 9, 20), minutes=20)
+        AppointmentFactory(doctor=doctor, patient=second, starts_at=clinic_dt(MONDAY, 9, 20), duration=20)
     assert "appt_no_doctor_overlap" in str(refused.value)
     # Touching ranges are fine ([) ranges), and so are overlaps of inactive appointments.
-    make_appointment(doctor, second, at(MONDAY, 9, 30), minutes=20)
-    make_appointment(doctor, second, at(MONDAY, 9, 10), minutes=20, status="cancelled")
+    AppointmentFactory(doctor=doctor, patient=second, starts_at=clinic_dt(MONDAY, 9, 30), duration=20)
+    AppointmentFactory(
+        doctor=doctor, patient=second, starts_at=clinic_dt(MONDAY, 9, 10), duration=20, status="cancelled"
+    )
 
 
 def test_the_constraint_refuses_overlapping_appointments_of_one_patient():
-    doctors = [user_create(mobile_number=f"830000000{n}", name=f"Dr {n}", role="doctor") for n in (1, 2)]
-    patient = user_create(mobile_number="8300000009", name="Busy Patient")
-    make_appointment(doctors[0], patient, at(MONDAY, 9), minutes=30)
+    doctors = [DoctorFactory(mobile_number=f"830000000{n}", name=f"Dr {n}") for n in (1, 2)]
+    patient = UserFactory(mobile_number="8300000009", name="Busy Patient")
+    AppointmentFactory(doctor=doctors[0], patient=patient, starts_at=clinic_dt(MONDAY, 9), duration=30)
     with pytest.raises(IntegrityError) as refused, transaction.atomic():
-        make_appointment(doctors[1], patient, at(MONDAY, 9, 15), minutes=30)
+        AppointmentFactory(doctor=doctors[1], patient=patient, starts_at=clinic_dt(MONDAY, 9, 15), duration=30)
     assert "appt_no_patient_overlap" in str(refused.value)
 
 
 def test_a_race_lost_at_the_constraint_is_a_clean_409(as_user, monkeypatch):
     """The check passed on a read the rival has since made stale; the insert hits the constraint: a 409, not a 500."""
-    doctor = user_create(mobile_number="8000000003", name="Dr Stale", role="doctor")
-    doctor.doctor_profile.consultation_fee = Decimal("500")
-    doctor.doctor_profile.save()
-    work(doctor, "monday", "09:00", "10:00")
-    patient = user_create(mobile_number="8400000001", name="Late Patient")
-    winner = user_create(mobile_number="8400000002", name="Early Patient")
+    doctor = DoctorFactory(mobile_number="8000000003", name="Dr Stale", fee=500, schedule=["monday 09:00-10:00"])
+    patient = UserFactory(mobile_number="8400000001", name="Late Patient")
+    winner = UserFactory(mobile_number="8400000002", name="Early Patient")
     payload = {
         "doctorId": str(doctor.pk),
         "appointmentDate": MONDAY.isoformat(),
@@ -107,7 +96,7 @@ def test_a_race_lost_at_the_constraint_is_a_clean_409(as_user, monkeypatch):
 
     def rival_books():
         try:
-            make_appointment(doctor, winner, at(MONDAY, 9, 15), minutes=30)
+            AppointmentFactory(doctor=doctor, patient=winner, starts_at=clinic_dt(MONDAY, 9, 15), duration=30)
         finally:
             connection.close()
 

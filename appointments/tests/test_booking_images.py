@@ -3,31 +3,17 @@
 import datetime as dt
 
 import pytest
-import time_machine
 from django.db import transaction
 
 from appointments.models import Appointment
 from appointments.services.booking import appointment_book
-from appointments.tests.test_slots import MONDAY, SUNDAY, at, make_appointment, work
+from appointments.tests.factories import MONDAY, AppointmentFactory, clinic_dt
 from arthomed.core.roles import Role
 from files.models import FileKind, StoredFile
 from files.tests.support import HTML_BYTES, jpeg_bytes, media_files, pdf_bytes, png_bytes, upload
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sunday_morning")]
 URL = "/api/appointments/book"
-
-
-@pytest.fixture(autouse=True)
-def sunday_morning():
-    with time_machine.travel(at(SUNDAY, 10), tick=False):
-        yield
-
-
-@pytest.fixture
-def clinic_doctor(make_user):
-    doctor = make_user(Role.DOCTOR, name="Dr Meera Rao", doctor_info={"specialization": "Joint Replacement"})
-    work(doctor, "monday", "09:00", "13:00")
-    return doctor
 
 
 def form(doctor, images, *, time="09:00", key="images") -> dict:
@@ -72,7 +58,7 @@ def test_staff_booking_with_images_under_the_bracket_name(receptionist, patient,
 
 
 def test_taken_slot_leaves_no_row_and_no_bytes(patient, make_user, clinic_doctor, as_user, settings):
-    make_appointment(clinic_doctor, make_user(Role.PATIENT), at(MONDAY, 9))
+    AppointmentFactory(doctor=clinic_doctor, patient=make_user(Role.PATIENT), starts_at=clinic_dt(MONDAY, 9))
     images = [upload(jpeg_bytes(), "a.jpg"), upload(pdf_bytes(), "b.pdf")]
     response = as_user(patient).post(URL, form(clinic_doctor, images), format="multipart")
     assert response.status_code == 409

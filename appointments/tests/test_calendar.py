@@ -6,7 +6,7 @@ import pytest
 import time_machine
 
 from accounts.models import DoctorLeave
-from appointments.tests.test_slots import MONDAY, SUNDAY, at, make_appointment, work
+from appointments.tests.factories import MONDAY, SUNDAY, AppointmentFactory, DoctorFactory, clinic_dt
 
 pytestmark = pytest.mark.django_db
 
@@ -20,20 +20,20 @@ def by_date(response) -> dict[str, dict]:
 
 
 @pytest.fixture
-def weekday_doctor(make_user):
+def weekday_doctor():
     """Mondays 09:00-11:00 (four 30-minute slots), nothing else."""
-    doctor = make_user("doctor", name="Dr Kiran Shah")
-    work(doctor, "monday", "09:00", "11:00")
-    return doctor
+    return DoctorFactory(name="Dr Kiran Shah", schedule=["monday 09:00-11:00"])
 
 
 def test_one_entry_per_day_with_counts_and_status(api, weekday_doctor, patient, make_user):
     DoctorLeave.objects.create(doctor=weekday_doctor, date=MONDAY + dt.timedelta(days=7), reason="personal")
-    make_appointment(weekday_doctor, patient, at(MONDAY, 9))
+    AppointmentFactory(doctor=weekday_doctor, patient=patient, starts_at=clinic_dt(MONDAY, 9))
     full_day = MONDAY + dt.timedelta(days=14)
     for hour, minute in ((9, 0), (9, 30), (10, 0), (10, 30)):
-        make_appointment(weekday_doctor, make_user("patient"), at(full_day, hour, minute))
-    with time_machine.travel(at(SUNDAY, 10), tick=False):
+        AppointmentFactory(
+            doctor=weekday_doctor, patient=make_user("patient"), starts_at=clinic_dt(full_day, hour, minute)
+        )
+    with time_machine.travel(clinic_dt(SUNDAY, 10), tick=False):
         response = month_of(api, weekday_doctor, "2026-03")
     assert response.status_code == 200
     data = response.json()["data"]
@@ -50,9 +50,9 @@ def test_one_entry_per_day_with_counts_and_status(api, weekday_doctor, patient, 
 
 def test_past_days_today_and_the_horizon(api, weekday_doctor, patient, settings):
     settings.BOOKING_HORIZON_DAYS = 60
-    make_appointment(weekday_doctor, patient, at(MONDAY, 9))
+    AppointmentFactory(doctor=weekday_doctor, patient=patient, starts_at=clinic_dt(MONDAY, 9))
     # Monday 10:40: every slot of today has started or is within the notice.
-    with time_machine.travel(at(MONDAY, 10, 40), tick=False):
+    with time_machine.travel(clinic_dt(MONDAY, 10, 40), tick=False):
         march = by_date(month_of(api, weekday_doctor, "2026-03"))
         may = by_date(month_of(api, weekday_doctor, "2026-05"))
     assert march["2026-03-01"]["status"] == "past"
@@ -64,7 +64,7 @@ def test_past_days_today_and_the_horizon(api, weekday_doctor, patient, settings)
 
 def test_the_clinic_date_decides_around_midnight(api, weekday_doctor):
     # 00:10 IST on Monday is still Sunday in UTC: Sunday is already past in the clinic.
-    with time_machine.travel(at(MONDAY, 0, 10), tick=False):
+    with time_machine.travel(clinic_dt(MONDAY, 0, 10), tick=False):
         days = by_date(month_of(api, weekday_doctor, "2026-03"))
     assert days["2026-03-01"]["status"] == "past"
     assert days["2026-03-02"]["status"] == "available"
@@ -88,11 +88,11 @@ def test_query_count_does_not_grow_with_appointments(api, weekday_doctor, make_u
     patients = [make_user("patient") for _ in range(4)]
     for week in range(30):
         for index, minute in enumerate((0, 30, 60, 90)):
-            starts_at = at(MONDAY + dt.timedelta(weeks=week - 10), 9) + dt.timedelta(minutes=minute)
-            make_appointment(weekday_doctor, patients[index], starts_at)
+            starts_at = clinic_dt(MONDAY + dt.timedelta(weeks=week - 10), 9) + dt.timedelta(minutes=minute)
+            AppointmentFactory(doctor=weekday_doctor, patient=patients[index], starts_at=starts_at)
         DoctorLeave.objects.create(
             doctor=weekday_doctor, date=MONDAY + dt.timedelta(weeks=week - 10, days=2), reason="personal"
         )
-    with time_machine.travel(at(SUNDAY, 10), tick=False), django_assert_max_num_queries(4):
+    with time_machine.travel(clinic_dt(SUNDAY, 10), tick=False), django_assert_max_num_queries(4):
         days = by_date(month_of(api, weekday_doctor, "2026-03"))
     assert days["2026-03-02"]["status"] == "full"

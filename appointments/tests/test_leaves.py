@@ -3,28 +3,20 @@
 import datetime as dt
 
 import pytest
-import time_machine
 
 from accounts.models import DoctorLeave
 from accounts.services.leaves import doctor_leave_create
 from appointments.models import Appointment
-from appointments.tests.test_slots import MONDAY, SUNDAY, at, make_appointment, work
+from appointments.tests.factories import MONDAY, SUNDAY, AppointmentFactory, DoctorFactory, clinic_dt
 from arthomed.core.errors import PermissionDenied
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def sunday_morning():
-    with time_machine.travel(at(SUNDAY, 10), tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sunday_morning")]
 
 
 @pytest.fixture
-def clinic_doctor(make_user):
-    doctor = make_user("doctor", name="Dr Leave")
-    work(doctor, "monday", "09:00", "12:00")
-    return doctor
+def clinic_doctor():
+    """Mondays 09:00-12:00: six 30-minute slots."""
+    return DoctorFactory(name="Dr Leave", schedule=["monday 09:00-12:00"])
 
 
 def leaves_url(doctor, leave_id=None) -> str:
@@ -41,9 +33,15 @@ def available(api, doctor) -> list[str]:
 
 
 def test_a_doctor_blocks_a_whole_day_and_sees_the_bookings_inside(api, as_user, clinic_doctor, patient, make_user):
-    inside = make_appointment(clinic_doctor, patient, at(MONDAY, 9), status="confirmed")
-    make_appointment(clinic_doctor, make_user("patient"), at(MONDAY, 10), status="cancelled")
-    make_appointment(clinic_doctor, make_user("patient"), at(MONDAY + dt.timedelta(weeks=1), 9))
+    inside = AppointmentFactory(
+        doctor=clinic_doctor, patient=patient, starts_at=clinic_dt(MONDAY, 9), status="confirmed"
+    )
+    AppointmentFactory(
+        doctor=clinic_doctor, patient=make_user("patient"), starts_at=clinic_dt(MONDAY, 10), status="cancelled"
+    )
+    AppointmentFactory(
+        doctor=clinic_doctor, patient=make_user("patient"), starts_at=clinic_dt(MONDAY + dt.timedelta(weeks=1), 9)
+    )
     response = add_leave(as_user(clinic_doctor), clinic_doctor, reason="emergency", note="Conference")
     assert response.status_code == 201
     data = response.json()["data"]
@@ -66,7 +64,7 @@ def test_a_doctor_blocks_a_whole_day_and_sees_the_bookings_inside(api, as_user, 
 
 
 def test_a_time_range_blocks_only_the_slots_it_touches(api, as_user, clinic_doctor, patient):
-    make_appointment(clinic_doctor, patient, at(MONDAY, 11))
+    AppointmentFactory(doctor=clinic_doctor, patient=patient, starts_at=clinic_dt(MONDAY, 11))
     response = add_leave(as_user(clinic_doctor), clinic_doctor, startTime="09:30", endTime="10:15", reason="break")
     assert response.status_code == 201
     assert response.json()["data"]["affectedAppointments"] == []

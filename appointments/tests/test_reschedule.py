@@ -7,28 +7,15 @@ import time_machine
 
 from appointments.models import Appointment
 from appointments.services.booking import appointment_reschedule
-from appointments.tests.test_slots import MONDAY, SUNDAY, at, make_appointment, work
+from appointments.tests.factories import MONDAY, AppointmentFactory, clinic_dt
 from arthomed.core.errors import PermissionDenied, SlotUnavailable
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def sunday_morning():
-    with time_machine.travel(at(SUNDAY, 10), tick=False):
-        yield
-
-
-@pytest.fixture
-def clinic_doctor(make_user):
-    doctor = make_user("doctor", name="Dr Move")
-    work(doctor, "monday", "09:00", "13:00")
-    return doctor
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sunday_morning")]
 
 
 @pytest.fixture
 def booked(clinic_doctor, patient):
-    return make_appointment(clinic_doctor, patient, at(MONDAY, 9), status="confirmed")
+    return AppointmentFactory(doctor=clinic_doctor, patient=patient, starts_at=clinic_dt(MONDAY, 9), status="confirmed")
 
 
 def move(client, appointment, time: str, day: dt.date = MONDAY):
@@ -72,12 +59,12 @@ def test_staff_move_any_and_the_status_stays(request, as_user, booked, staff):
 
 def test_patients_may_not_move_within_the_notice_but_staff_may(as_user, patient, receptionist, booked, settings):
     settings.CANCEL_MIN_NOTICE_HOURS = 2
-    with time_machine.travel(at(MONDAY, 7, 1), tick=False):
+    with time_machine.travel(clinic_dt(MONDAY, 7, 1), tick=False):
         response = move(as_user(patient), booked, "11:00")
         assert response.status_code == 409
         assert response.json()["error"]["code"] == "INVALID_STATUS_TRANSITION"
         assert move(as_user(receptionist), booked, "11:00").status_code == 200
-    with time_machine.travel(at(MONDAY, 6, 59), tick=False):
+    with time_machine.travel(clinic_dt(MONDAY, 6, 59), tick=False):
         assert move(as_user(patient), booked, "12:00").status_code == 200
 
 
@@ -124,7 +111,7 @@ def test_only_pending_and_confirmed_move(as_user, receptionist, booked, status, 
 
 @pytest.mark.parametrize("time", ["10:30", "09:10", "13:00"])
 def test_the_target_must_be_a_free_slot(as_user, make_user, clinic_doctor, booked, time):
-    make_appointment(clinic_doctor, make_user("patient"), at(MONDAY, 10, 30))
+    AppointmentFactory(doctor=clinic_doctor, patient=make_user("patient"), starts_at=clinic_dt(MONDAY, 10, 30))
     response = move(as_user(booked.patient), booked, time)
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "SLOT_UNAVAILABLE"
@@ -134,20 +121,22 @@ def test_the_target_must_be_a_free_slot(as_user, make_user, clinic_doctor, booke
 
 def test_the_patient_must_be_free_at_the_new_time(as_user, patient, make_user, booked):
     other_doctor = make_user("doctor")
-    make_appointment(other_doctor, patient, at(MONDAY, 11))
+    AppointmentFactory(doctor=other_doctor, patient=patient, starts_at=clinic_dt(MONDAY, 11))
     assert move(as_user(patient), booked, "11:00").status_code == 409
 
 
 def test_its_own_hold_does_not_block_an_overlapping_new_slot(as_user, receptionist, clinic_doctor, patient):
     # Booked at 20 minutes; slots are now 30: moving to 09:00 overlaps only itself.
-    appointment = make_appointment(clinic_doctor, patient, at(MONDAY, 9, 20), minutes=20)
+    appointment = AppointmentFactory(
+        doctor=clinic_doctor, patient=patient, starts_at=clinic_dt(MONDAY, 9, 20), duration=20
+    )
     response = move(as_user(receptionist), appointment, "09:00")
     assert response.status_code == 200
     assert response.json()["data"]["appointment"]["duration"] == 30
 
 
 def test_service_raises_slot_unavailable_on_a_taken_slot(receptionist, make_user, clinic_doctor, booked):
-    make_appointment(clinic_doctor, make_user("patient"), at(MONDAY, 12))
+    AppointmentFactory(doctor=clinic_doctor, patient=make_user("patient"), starts_at=clinic_dt(MONDAY, 12))
     with pytest.raises(SlotUnavailable):
         appointment_reschedule(
             actor=receptionist, appointment=booked, appointment_date=MONDAY, appointment_time=dt.time(12)

@@ -1,64 +1,24 @@
 """Slots of a doctor on a date (SPEC.md §5), in clinic time (Asia/Kolkata, +05:30)."""
 
 import datetime as dt
-from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 
-from accounts.models import DoctorLeave, ScheduleBlock
-from appointments.models import Appointment, AppointmentStatus
+from accounts.models import DoctorLeave
 from appointments.selectors.slots import doctor_day_slots
-
-IST = ZoneInfo("Asia/Kolkata")
-MONDAY = dt.date(2026, 3, 2)
-SUNDAY = dt.date(2026, 3, 1)
-
-
-def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=IST)
-
-
-def work(doctor, day: str, start: str, end: str) -> None:
-    ScheduleBlock.objects.create(
-        doctor=doctor, day=day, start_time=dt.time.fromisoformat(start), end_time=dt.time.fromisoformat(end)
-    )
-
-
-def make_appointment(doctor, patient, starts_at: dt.datetime, minutes: int = 30, status=AppointmentStatus.PENDING):
-    """A row as the booking service would store it, without its rules (for setting up states)."""
-    local = starts_at.astimezone(IST)
-    ends_at = starts_at + dt.timedelta(minutes=minutes)
-    return Appointment.objects.create(
-        patient=patient,
-        doctor=doctor,
-        appointment_date=local.date(),
-        appointment_time=local.time(),
-        end_time=ends_at.astimezone(IST).time(),
-        duration=minutes,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        status=status,
-        fee=Decimal("500"),
-    )
+from appointments.tests.factories import MONDAY, SUNDAY, AppointmentFactory, DoctorFactory, clinic_dt
 
 
 @pytest.fixture
-def clinic_doctor(make_user):
+def clinic_doctor():
     """Mondays 09:00-13:00 and 16:00-19:00, 30-minute slots, fee 500."""
-    doctor = make_user("doctor", name="Dr Meera Rao", doctor_info={"specialization": "Arthroscopy"})
-    doctor.doctor_profile.consultation_fee = Decimal("500.00")
-    doctor.doctor_profile.save()
-    work(doctor, "monday", "09:00", "13:00")
-    work(doctor, "monday", "16:00", "19:00")
-    return doctor
-
-
-@pytest.fixture
-def sunday_morning():
-    with time_machine.travel(at(SUNDAY, 10), tick=False):
-        yield
+    return DoctorFactory(
+        name="Dr Meera Rao",
+        specialization="Arthroscopy",
+        fee=500,
+        schedule=["monday 09:00-13:00", "monday 16:00-19:00"],
+    )
 
 
 def get_slots(api, doctor, day):
@@ -92,39 +52,38 @@ class TestSlots:
         assert starts(data["availableSlots"])[7:9] == ["12:30", "16:00"]
         assert data["bookedSlots"] == []
 
-    def test_a_last_piece_shorter_than_the_slot_is_dropped(self, api, make_user):
-        doctor = make_user("doctor")
-        work(doctor, "monday", "09:00", "10:45")
+    def test_a_last_piece_shorter_than_the_slot_is_dropped(self, api):
+        doctor = DoctorFactory(schedule=["monday 09:00-10:45"])
         data = get_slots(api, doctor, MONDAY).json()["data"]
         assert starts(data["availableSlots"]) == ["09:00", "09:30", "10:00"]
 
     def test_an_active_booking_holds_its_slot(self, api, clinic_doctor, patient):
-        make_appointment(clinic_doctor, patient, at(MONDAY, 11))
+        AppointmentFactory(doctor=clinic_doctor, patient=patient, starts_at=clinic_dt(MONDAY, 11))
         data = get_slots(api, clinic_doctor, MONDAY).json()["data"]
         assert data["bookedSlots"] == [{"startTime": "11:00", "endTime": "11:30", "isAvailable": False}]
         assert "11:00" not in starts(data["availableSlots"])
 
     @pytest.mark.parametrize("status", ["pending", "confirmed", "in-progress", "completed"])
     def test_every_active_status_holds(self, api, clinic_doctor, patient, status):
-        make_appointment(clinic_doctor, patient, at(MONDAY, 9), status=status)
+        AppointmentFactory(doctor=clinic_doctor, patient=patient, starts_at=clinic_dt(MONDAY, 9), status=status)
         assert starts(get_slots(api, clinic_doctor, MONDAY).json()["data"]["bookedSlots"]) == ["09:00"]
 
     @pytest.mark.parametrize("status", ["cancelled", "rejected", "no-show"])
     def test_inactive_appointments_free_their_slot(self, api, clinic_doctor, patient, status):
-        make_appointment(clinic_doctor, patient, at(MONDAY, 9), status=status)
+        AppointmentFactory(doctor=clinic_doctor, patient=patient, starts_at=clinic_dt(MONDAY, 9), status=status)
         data = get_slots(api, clinic_doctor, MONDAY).json()["data"]
         assert data["bookedSlots"] == []
         assert starts(data["availableSlots"])[0] == "09:00"
 
     def test_old_bookings_block_what_they_overlap_after_the_slot_length_changes(self, api, clinic_doctor, patient):
         # Booked when slots were 20 minutes long: 09:20-09:40 overlaps the new 09:00 and 09:30 slots.
-        make_appointment(clinic_doctor, patient, at(MONDAY, 9, 20), minutes=20)
+        AppointmentFactory(doctor=clinic_doctor, patient=patient, starts_at=clinic_dt(MONDAY, 9, 20), duration=20)
         data = get_slots(api, clinic_doctor, MONDAY).json()["data"]
         assert starts(data["bookedSlots"]) == ["09:00", "09:30"]
         assert starts(data["availableSlots"])[0] == "10:00"
 
     def test_a_shorter_slot_length_cuts_more_slots(self, api, clinic_doctor, patient):
-        make_appointment(clinic_doctor, patient, at(MONDAY, 9), minutes=30)
+        AppointmentFactory(doctor=clinic_doctor, patient=patient, starts_at=clinic_dt(MONDAY, 9), duration=30)
         clinic_doctor.doctor_profile.slot_duration = 15
         clinic_doctor.doctor_profile.save()
         data = get_slots(api, clinic_doctor, MONDAY).json()["data"]
@@ -134,7 +93,9 @@ class TestSlots:
 
     def test_times_are_clinic_time_at_plus_0530(self, api, clinic_doctor, patient):
         # 03:30 UTC is 09:00 in the clinic.
-        make_appointment(clinic_doctor, patient, dt.datetime(2026, 3, 2, 3, 30, tzinfo=dt.UTC))
+        AppointmentFactory(
+            doctor=clinic_doctor, patient=patient, starts_at=dt.datetime(2026, 3, 2, 3, 30, tzinfo=dt.UTC)
+        )
         day = doctor_day_slots(doctor=clinic_doctor, day=MONDAY)
         assert day.slots[0].starts_at == dt.datetime(2026, 3, 2, 3, 30, tzinfo=dt.UTC)
         assert starts(get_slots(api, clinic_doctor, MONDAY).json()["data"]["bookedSlots"]) == ["09:00"]
@@ -162,42 +123,37 @@ class TestSlots:
 class TestSlotTimeRules:
     def test_slots_already_started_and_within_the_minimum_notice_are_not_offered(self, api, clinic_doctor, settings):
         settings.BOOKING_MIN_NOTICE_MINUTES = 60
-        with time_machine.travel(at(MONDAY, 10, 5), tick=False):
+        with time_machine.travel(clinic_dt(MONDAY, 10, 5), tick=False):
             available = starts(get_slots(api, clinic_doctor, MONDAY).json()["data"]["availableSlots"])
         # 09:00-10:30 started or begin before 11:05; 11:30 is the first one far enough ahead.
         assert available[0] == "11:30"
 
     def test_the_notice_is_configurable(self, api, clinic_doctor, settings):
         settings.BOOKING_MIN_NOTICE_MINUTES = 0
-        with time_machine.travel(at(MONDAY, 10, 5), tick=False):
+        with time_machine.travel(clinic_dt(MONDAY, 10, 5), tick=False):
             available = starts(get_slots(api, clinic_doctor, MONDAY).json()["data"]["availableSlots"])
         assert available[0] == "10:30"
 
     def test_booked_slots_in_the_past_are_not_listed(self, api, clinic_doctor, patient):
-        make_appointment(clinic_doctor, patient, at(MONDAY, 9))
-        with time_machine.travel(at(MONDAY, 12), tick=False):
+        AppointmentFactory(doctor=clinic_doctor, patient=patient, starts_at=clinic_dt(MONDAY, 9))
+        with time_machine.travel(clinic_dt(MONDAY, 12), tick=False):
             assert get_slots(api, clinic_doctor, MONDAY).json()["data"]["bookedSlots"] == []
 
-    def test_horizon(self, api, make_user, settings):
+    def test_horizon(self, api, settings):
         settings.BOOKING_HORIZON_DAYS = 60
-        doctor = make_user("doctor")
-        for day in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"):
-            work(doctor, day, "09:00", "10:00")
-        with time_machine.travel(at(SUNDAY, 10), tick=False):
+        days = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+        doctor = DoctorFactory(schedule=[f"{day} 09:00-10:00" for day in days])
+        with time_machine.travel(clinic_dt(SUNDAY, 10), tick=False):
             last = get_slots(api, doctor, SUNDAY + dt.timedelta(days=60)).json()["data"]
             beyond = get_slots(api, doctor, SUNDAY + dt.timedelta(days=61)).json()["data"]
         assert starts(last["availableSlots"]) == ["09:00", "09:30"]
         assert beyond["availableSlots"] == []
 
-    def test_around_midnight_the_clinic_date_decides(self, api, make_user):
-        doctor = make_user("doctor")
-        doctor.doctor_profile.slot_duration = 20
-        doctor.doctor_profile.save()
-        work(doctor, "sunday", "23:00", "23:59")
-        work(doctor, "monday", "00:00", "01:00")
+    def test_around_midnight_the_clinic_date_decides(self, api):
+        doctor = DoctorFactory(slot_duration=20, schedule=["sunday 23:00-23:59", "monday 00:00-01:00"])
         # 22:10 IST on Sunday is 16:40 UTC: 23:00 is inside the hour of notice, 23:20 is not;
         # 23:40-00:00 would end past the block and is dropped.
-        with time_machine.travel(at(SUNDAY, 22, 10), tick=False):
+        with time_machine.travel(clinic_dt(SUNDAY, 22, 10), tick=False):
             assert starts(get_slots(api, doctor, SUNDAY).json()["data"]["availableSlots"]) == ["23:20"]
             assert starts(get_slots(api, doctor, MONDAY).json()["data"]["availableSlots"]) == [
                 "00:00",
@@ -205,7 +161,7 @@ class TestSlotTimeRules:
                 "00:40",
             ]
         # 00:10 IST on Monday is still Sunday 18:40 in UTC: Sunday is the past, Monday is today.
-        with time_machine.travel(at(MONDAY, 0, 10), tick=False):
+        with time_machine.travel(clinic_dt(MONDAY, 0, 10), tick=False):
             assert get_slots(api, doctor, SUNDAY).json()["data"]["availableSlots"] == []
             assert get_slots(api, doctor, MONDAY).json()["data"]["availableSlots"] == []
 
@@ -233,7 +189,11 @@ class TestSlotsRequests:
         patients = [make_user("patient") for _ in range(3)]
         for week in range(40):
             for hour in (9, 10, 11, 16, 17):
-                make_appointment(clinic_doctor, patients[week % 3], at(MONDAY + dt.timedelta(weeks=week - 20), hour))
-        with time_machine.travel(at(SUNDAY, 10), tick=False), django_assert_max_num_queries(4):
+                AppointmentFactory(
+                    doctor=clinic_doctor,
+                    patient=patients[week % 3],
+                    starts_at=clinic_dt(MONDAY + dt.timedelta(weeks=week - 20), hour),
+                )
+        with time_machine.travel(clinic_dt(SUNDAY, 10), tick=False), django_assert_max_num_queries(4):
             data = get_slots(api, clinic_doctor, MONDAY).json()["data"]
         assert len(data["bookedSlots"]) == 5

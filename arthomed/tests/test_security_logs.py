@@ -11,7 +11,7 @@ import re
 import pytest
 import time_machine
 
-from appointments.tests.test_slots import MONDAY, SUNDAY, at, work
+from appointments.tests.factories import MONDAY, SUNDAY, DoctorFactory, clinic_dt
 from arthomed import sms
 from arthomed.api.logging import JsonFormatter, MaskPiiFilter
 from arthomed.core.roles import Role
@@ -34,8 +34,7 @@ def raw_text(record: logging.LogRecord) -> str:
 
 def run_full_flow(make_user, capture) -> dict:
     """send-otp, verify-otp, book, confirm, upload, refresh, cancel, logout; the secrets it handled."""
-    doctor = make_user(Role.DOCTOR, name="Dr Log Audit", doctor_info={"specialization": "Spine"})
-    work(doctor, "monday", "09:00", "13:00")
+    doctor = DoctorFactory(name="Dr Log Audit", specialization="Spine", schedule=["monday 09:00-13:00"])
     receptionist = make_user(Role.RECEPTIONIST, name="Rita Audit")
     anonymous = client_for()
 
@@ -114,7 +113,7 @@ def test_full_flow_logs_carry_no_mobile_number_otp_or_token(
         return django_capture_on_commit_callbacks(execute=True)
 
     caplog.set_level(logging.DEBUG)
-    with time_machine.travel(at(SUNDAY, 10), tick=False):
+    with time_machine.travel(clinic_dt(SUNDAY, 10), tick=False):
         secrets = run_full_flow(make_user, capture)
     out, err = capsys.readouterr()
 

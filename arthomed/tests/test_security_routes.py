@@ -22,10 +22,10 @@ from drf_spectacular.generators import SchemaGenerator
 from accounts.models import DoctorLeave
 from accounts.tokens import tokens_for
 from appointments.models import AppointmentStatus, Notification, NotificationKind
-from appointments.tests.factories import AppointmentFactory
+from appointments.tests.factories import AppointmentFactory, next_mobile
 from arthomed import sms
 from arthomed.core.roles import Role
-from conftest import client_for, next_mobile
+from conftest import client_for
 from files.tests.support import png_bytes, store_report
 
 ACTORS = ("anonymous", "patient", "other_patient", "doctor", "other_doctor", "receptionist", "admin")

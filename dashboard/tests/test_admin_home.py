@@ -1,5 +1,6 @@
 """The Django admin home: headline numbers for admins, today's queue for receptionists."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -7,23 +8,30 @@ import time_machine
 from django.test import Client
 
 from appointments.models import AppointmentStatus, PaymentStatus
+from appointments.tests.factories import AppointmentFactory, clinic_dt
 from arthomed.core.roles import Role
-from dashboard.tests.builders import ist, make_appointment
 
 pytestmark = pytest.mark.django_db
-NOW = ist(2026, 3, 16, 11)
+NOW = clinic_dt(dt.date(2026, 3, 16), 11)
 
 
 @pytest.fixture
 def today_visits(doctor, patient, make_user):
-    make_appointment(
-        patient=patient, doctor=doctor, starts_at=ist(2026, 3, 16, 9), status=AppointmentStatus.COMPLETED,
-        payment_status=PaymentStatus.PAID, payment_amount=Decimal("650.00"), paid_at=ist(2026, 3, 16, 9, 40),
-    )  # fmt: skip
-    make_appointment(
-        patient=make_user(Role.PATIENT, name="Queue Walker"), doctor=doctor, starts_at=ist(2026, 3, 16, 12),
+    AppointmentFactory(
+        patient=patient,
+        doctor=doctor,
+        starts_at=clinic_dt(dt.date(2026, 3, 16), 9),
+        status=AppointmentStatus.COMPLETED,
+        payment_status=PaymentStatus.PAID,
+        payment_amount=Decimal("650.00"),
+        paid_at=clinic_dt(dt.date(2026, 3, 16), 9, 40),
+    )
+    AppointmentFactory(
+        patient=make_user(Role.PATIENT, name="Queue Walker"),
+        doctor=doctor,
+        starts_at=clinic_dt(dt.date(2026, 3, 16), 12),
         status=AppointmentStatus.PENDING,
-    )  # fmt: skip
+    )
 
 
 def admin_home(user) -> str:

@@ -8,12 +8,12 @@ import time_machine
 
 from accounts.models import ScheduleBlock
 from appointments.models import AppointmentStatus, Notification, PaymentStatus
+from appointments.tests.factories import AppointmentFactory, clinic_dt
 from arthomed.core.roles import Role
 from dashboard import selectors
-from dashboard.tests.builders import ist, make_appointment
 
 URL = "/api/dashboard"
-NOW = ist(2026, 3, 16, 11)  # a Monday, 11:00 clinic time
+NOW = clinic_dt(dt.date(2026, 3, 16), 11)  # a Monday, 11:00 clinic time
 pytestmark = pytest.mark.django_db
 
 S = AppointmentStatus
@@ -55,21 +55,30 @@ def doctor_day(make_user, doctor, other_doctor, patient, other_patient):
     }
     for clock, (who, status) in today.items():
         hour, minute = map(int, clock.split(":"))
-        make_appointment(patient=who, doctor=doctor, starts_at=ist(2026, 3, 16, hour, minute), status=status)
-    make_appointment(patient=patient, doctor=other_doctor, starts_at=ist(2026, 3, 16, 16), status=S.CONFIRMED)
-    make_appointment(patient=patient, doctor=doctor, starts_at=ist(2026, 3, 23, 9), status=S.PENDING)
-    make_appointment(patient=other_patient, doctor=doctor, starts_at=ist(2026, 3, 24, 9), status=S.CONFIRMED)
+        AppointmentFactory(
+            patient=who, doctor=doctor, starts_at=clinic_dt(dt.date(2026, 3, 16), hour, minute), status=status
+        )
+    AppointmentFactory(
+        patient=patient, doctor=other_doctor, starts_at=clinic_dt(dt.date(2026, 3, 16), 16), status=S.CONFIRMED
+    )
+    AppointmentFactory(patient=patient, doctor=doctor, starts_at=clinic_dt(dt.date(2026, 3, 23), 9), status=S.PENDING)
+    AppointmentFactory(
+        patient=other_patient, doctor=doctor, starts_at=clinic_dt(dt.date(2026, 3, 24), 9), status=S.CONFIRMED
+    )
     # Follow-ups: one due (date passed, nothing booked since), one not yet due, one already rebooked.
-    make_appointment(
-        patient=make_user(Role.PATIENT, name="Fatima Followup"), doctor=doctor, starts_at=ist(2026, 3, 2, 9),
-        status=S.COMPLETED, follow_up_date=dt.date(2026, 3, 15),
-    )  # fmt: skip
-    make_appointment(
-        patient=patient, doctor=doctor, starts_at=ist(2026, 3, 3, 9), status=S.COMPLETED,
+    AppointmentFactory(
+        patient=make_user(Role.PATIENT, name="Fatima Followup"),
+        doctor=doctor,
+        starts_at=clinic_dt(dt.date(2026, 3, 2), 9),
+        status=S.COMPLETED,
+        follow_up_date=dt.date(2026, 3, 15),
+    )
+    AppointmentFactory(
+        patient=patient, doctor=doctor, starts_at=clinic_dt(dt.date(2026, 3, 3), 9), status=S.COMPLETED,
         follow_up_date=dt.date(2026, 3, 20),
     )  # fmt: skip
-    make_appointment(
-        patient=patient, doctor=doctor, starts_at=ist(2026, 2, 2, 9), status=S.COMPLETED,
+    AppointmentFactory(
+        patient=patient, doctor=doctor, starts_at=clinic_dt(dt.date(2026, 2, 2), 9), status=S.COMPLETED,
         follow_up_date=dt.date(2026, 3, 10),
     )  # fmt: skip
 
@@ -115,9 +124,9 @@ def test_doctor_sees_only_own_appointments(as_user, other_doctor, doctor_day):
 
 
 def test_receptionist_dashboard(as_user, receptionist, other_doctor, other_patient, doctor_day):
-    make_appointment(
-        patient=other_patient, doctor=other_doctor, starts_at=ist(2026, 3, 16, 9), status=S.COMPLETED,
-        payment_status=PaymentStatus.PAID, paid_at=ist(2026, 3, 16, 9, 35),
+    AppointmentFactory(
+        patient=other_patient, doctor=other_doctor, starts_at=clinic_dt(dt.date(2026, 3, 16), 9), status=S.COMPLETED,
+        payment_status=PaymentStatus.PAID, paid_at=clinic_dt(dt.date(2026, 3, 16), 9, 35),
     )  # fmt: skip
 
     data = as_user(receptionist).get(URL).json()["data"]
@@ -146,16 +155,28 @@ def test_receptionist_dashboard(as_user, receptionist, other_doctor, other_patie
 
 
 def test_patient_dashboard(as_user, patient, doctor, other_doctor, other_patient):
-    make_appointment(patient=patient, doctor=doctor, starts_at=ist(2026, 3, 20, 9), status=S.PENDING)
-    make_appointment(patient=patient, doctor=other_doctor, starts_at=ist(2026, 3, 17, 9), status=S.CONFIRMED)
-    make_appointment(patient=patient, doctor=doctor, starts_at=ist(2026, 3, 18, 9), status=S.CANCELLED)
-    make_appointment(patient=patient, doctor=doctor, starts_at=ist(2026, 3, 16, 10), status=S.CONFIRMED)  # started
-    make_appointment(patient=other_patient, doctor=doctor, starts_at=ist(2026, 3, 19, 9), status=S.CONFIRMED)
-    make_appointment(patient=patient, doctor=doctor, starts_at=ist(2026, 1, 5, 9), status=S.COMPLETED)
-    latest = make_appointment(
-        patient=patient, doctor=other_doctor, starts_at=ist(2026, 2, 5, 9), status=S.COMPLETED, fee=Decimal("800.00")
+    AppointmentFactory(patient=patient, doctor=doctor, starts_at=clinic_dt(dt.date(2026, 3, 20), 9), status=S.PENDING)
+    AppointmentFactory(
+        patient=patient, doctor=other_doctor, starts_at=clinic_dt(dt.date(2026, 3, 17), 9), status=S.CONFIRMED
     )
-    make_appointment(patient=other_patient, doctor=doctor, starts_at=ist(2026, 3, 1, 9), status=S.COMPLETED)
+    AppointmentFactory(patient=patient, doctor=doctor, starts_at=clinic_dt(dt.date(2026, 3, 18), 9), status=S.CANCELLED)
+    AppointmentFactory(
+        patient=patient, doctor=doctor, starts_at=clinic_dt(dt.date(2026, 3, 16), 10), status=S.CONFIRMED
+    )  # started
+    AppointmentFactory(
+        patient=other_patient, doctor=doctor, starts_at=clinic_dt(dt.date(2026, 3, 19), 9), status=S.CONFIRMED
+    )
+    AppointmentFactory(patient=patient, doctor=doctor, starts_at=clinic_dt(dt.date(2026, 1, 5), 9), status=S.COMPLETED)
+    latest = AppointmentFactory(
+        patient=patient,
+        doctor=other_doctor,
+        starts_at=clinic_dt(dt.date(2026, 2, 5), 9),
+        status=S.COMPLETED,
+        fee=Decimal("800.00"),
+    )
+    AppointmentFactory(
+        patient=other_patient, doctor=doctor, starts_at=clinic_dt(dt.date(2026, 3, 1), 9), status=S.COMPLETED
+    )
     for who, is_read in [(patient, False), (patient, False), (patient, True), (other_patient, False)]:
         Notification.objects.create(user=who, kind="confirmed", title="Confirmed", body="See you", is_read=is_read)
 
@@ -193,10 +214,13 @@ def grow(doctor, patients, size: int) -> None:
     """`size` more visits today and in the coming weeks, all states, for the query-count tests."""
     statuses = list(AppointmentStatus)
     for n in range(size):
-        make_appointment(
-            patient=patients[n % len(patients)], doctor=doctor, starts_at=ist(2026, 3, 16, 0) + dt.timedelta(hours=n),
-            status=statuses[n % len(statuses)], follow_up_date=dt.date(2026, 3, 1),
-        )  # fmt: skip
+        AppointmentFactory(
+            patient=patients[n % len(patients)],
+            doctor=doctor,
+            starts_at=clinic_dt(dt.date(2026, 3, 16), 0) + dt.timedelta(hours=n),
+            status=statuses[n % len(statuses)],
+            follow_up_date=dt.date(2026, 3, 1),
+        )
 
 
 @pytest.mark.parametrize("size", [2, 50])
@@ -219,7 +243,9 @@ def test_fixed_number_of_queries(request, as_user, django_assert_max_num_queries
 def test_receptionist_list_is_bounded(as_user, receptionist, doctor, patient, monkeypatch):
     monkeypatch.setattr(selectors, "RECEPTION_TODAY_LIMIT", 2)
     for hour in (9, 10, 11):
-        make_appointment(patient=patient, doctor=doctor, starts_at=ist(2026, 3, 16, hour), status=S.CONFIRMED)
+        AppointmentFactory(
+            patient=patient, doctor=doctor, starts_at=clinic_dt(dt.date(2026, 3, 16), hour), status=S.CONFIRMED
+        )
     data = as_user(receptionist).get(URL).json()["data"]
     assert [a["appointmentTime"] for a in data["todayAppointments"]] == ["09:00", "10:00"]
     assert data["counts"]["confirmed"] == 3

@@ -1,5 +1,6 @@
 """`manage.py seed_demo` (SPEC.md §9): the demo clinic, idempotent, and bulk appointments."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -9,13 +10,13 @@ from django.db.models import Count
 
 from accounts.models import DoctorProfile, ScheduleBlock, User
 from appointments.models import ACTIVE_STATUSES, Appointment, AppointmentStatus
+from appointments.tests.factories import clinic_dt
 from arthomed.core.roles import Role
 from dashboard.services import demo_appointments
 from dashboard.services.demo_clinic import ADMIN, DOCTORS, PATIENTS, RECEPTIONIST
-from dashboard.tests.builders import ist
 
 pytestmark = pytest.mark.django_db
-NOW = ist(2026, 3, 16, 11)
+NOW = clinic_dt(dt.date(2026, 3, 16), 11)
 
 
 def seed(*args) -> tuple[str, str]:
