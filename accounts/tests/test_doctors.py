@@ -1,26 +1,21 @@
 """The public doctor directory: `GET /api/users/doctors` and `GET /api/users/doctors/:id`."""
 
 import uuid
-from datetime import time
 
 import pytest
 
-from accounts.models import ScheduleBlock
 from accounts.services.users import user_status_set
-from arthomed.core.roles import Role
+from appointments.tests.factories import DoctorFactory
 
 URL = "/api/users/doctors"
 
 
 @pytest.fixture
-def clinic(make_user):
+def clinic(db):
     def doctor(name, specialization, fee=500):
-        user = make_user(
-            Role.DOCTOR, name=name, doctor_info={"specialization": specialization, "consultation_fee": fee}
+        return DoctorFactory(
+            name=name, specialization=specialization, fee=fee, schedule=["monday 09:00-13:00", "monday 16:00-19:00"]
         )
-        ScheduleBlock.objects.create(doctor=user, day="monday", start_time=time(9), end_time=time(13))
-        ScheduleBlock.objects.create(doctor=user, day="monday", start_time=time(16), end_time=time(19))
-        return user
 
     return {
         "anita": doctor("Anita Rao", "Arthroscopy", 800),
@@ -75,10 +70,9 @@ class TestDirectory:
         assert response.status_code == 400
         assert response.json()["errors"][0]["field"] == "limit"
 
-    def test_query_count_does_not_grow_with_page_size(self, api, make_user, django_assert_max_num_queries):
+    def test_query_count_does_not_grow_with_page_size(self, api, django_assert_max_num_queries):
         for index in range(12):
-            user = make_user(Role.DOCTOR, name=f"Doctor {chr(65 + index)}")
-            ScheduleBlock.objects.create(doctor=user, day="tuesday", start_time=time(9), end_time=time(12))
+            DoctorFactory(name=f"Doctor {chr(65 + index)}", schedule=["tuesday 09:00-12:00"])
         with django_assert_max_num_queries(3):
             small = api.get(URL, {"limit": 2})
         with django_assert_max_num_queries(3):

@@ -2,16 +2,13 @@
 
 import datetime as dt
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.conf import settings
 
-from accounts.models import ScheduleBlock
 from appointments.models import Appointment, Notification, OutboundMessage, OutboundMessageStatus
 from appointments.services.lifecycle import appointments_expire_pending
-from appointments.tests.factories import AppointmentFactory
+from appointments.tests.factories import AppointmentFactory, clinic_dt
 from arthomed import sms
 
 pytestmark = pytest.mark.django_db
@@ -19,21 +16,11 @@ pytestmark = pytest.mark.django_db
 MONDAY = dt.date(2030, 3, 4)
 
 
-def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=ZoneInfo(settings.TIME_ZONE))
-
-
 @pytest.fixture(autouse=True)
 def friday_before():
     # Ticking, so that successive messages get increasing timestamps (the order asserted below).
-    with time_machine.travel(at(MONDAY - dt.timedelta(days=3), 10)):
+    with time_machine.travel(clinic_dt(MONDAY - dt.timedelta(days=3), 10)):
         yield
-
-
-@pytest.fixture
-def clinic_doctor(doctor):
-    ScheduleBlock.objects.create(doctor=doctor, day="monday", start_time=dt.time(9), end_time=dt.time(13))
-    return doctor
 
 
 @pytest.fixture
@@ -87,7 +74,7 @@ def test_patient_journey_booking_confirm_reschedule_complete(act, as_user, patie
     assert "09:00 has moved to" in sms.outbox[-1].body and "at 11:00" in sms.outbox[-1].body
 
     assert act(as_user(receptionist).post, f"/api/appointments/{appointment_id}/confirm").status_code == 200
-    with time_machine.travel(at(MONDAY, 11, 20), tick=False):
+    with time_machine.travel(clinic_dt(MONDAY, 11, 20), tick=False):
         done = act(
             as_user(clinic_doctor).put,
             f"/api/appointments/{appointment_id}/status",
@@ -118,7 +105,7 @@ def test_staff_booking_is_announced_as_confirmed(act, as_user, patient, receptio
 
 
 def test_rejection_tells_the_reason(act, as_user, patient, receptionist, clinic_doctor):
-    appointment = AppointmentFactory(patient=patient, doctor=clinic_doctor, starts_at=at(MONDAY, 9))
+    appointment = AppointmentFactory(patient=patient, doctor=clinic_doctor, starts_at=clinic_dt(MONDAY, 9))
     response = act(
         as_user(receptionist).post,
         f"/api/appointments/{appointment.pk}/reject",
@@ -134,7 +121,7 @@ def test_cancellation_tells_the_refund(act, as_user, patient, clinic_doctor):
     appointment = AppointmentFactory(
         patient=patient,
         doctor=clinic_doctor,
-        starts_at=at(MONDAY, 9),
+        starts_at=clinic_dt(MONDAY, 9),
         status="confirmed",
         payment_status="paid",
         payment_amount=Decimal("600.00"),
@@ -148,15 +135,17 @@ def test_cancellation_tells_the_refund(act, as_user, patient, clinic_doctor):
 
 
 def test_expired_request_is_told(act, patient, clinic_doctor):
-    appointment = AppointmentFactory(patient=patient, doctor=clinic_doctor, starts_at=at(MONDAY, 9))
-    assert act(appointments_expire_pending, now=at(MONDAY, 9, 5)) == 1
+    appointment = AppointmentFactory(patient=patient, doctor=clinic_doctor, starts_at=clinic_dt(MONDAY, 9))
+    assert act(appointments_expire_pending, now=clinic_dt(MONDAY, 9, 5)) == 1
     appointment.refresh_from_db()
     assert appointment.rejection_reason == "expired"
     assert kinds_sent(patient) == ["expired"]
 
 
 def test_refused_change_sends_nothing(act, as_user, patient, receptionist, clinic_doctor):
-    appointment = AppointmentFactory(patient=patient, doctor=clinic_doctor, starts_at=at(MONDAY, 9), status="cancelled")
+    appointment = AppointmentFactory(
+        patient=patient, doctor=clinic_doctor, starts_at=clinic_dt(MONDAY, 9), status="cancelled"
+    )
     response = act(as_user(receptionist).post, f"/api/appointments/{appointment.pk}/confirm")
     assert response.status_code == 409
     assert kinds_sent(patient) == []
@@ -192,8 +181,8 @@ def test_admin_console_actions_send_the_same_messages_as_the_api(act, client, as
     """The receptionist's Django-admin actions call the same services, so the patient hears the same."""
     receptionist = make_user("receptionist", name="Rita Reception")
     by_api, by_admin = make_user(name="Asha Api"), make_user(name="Asha Admin")
-    via_api = AppointmentFactory(patient=by_api, doctor=clinic_doctor, starts_at=at(MONDAY, 9))
-    via_admin = AppointmentFactory(patient=by_admin, doctor=clinic_doctor, starts_at=at(MONDAY, 10))
+    via_api = AppointmentFactory(patient=by_api, doctor=clinic_doctor, starts_at=clinic_dt(MONDAY, 9))
+    via_admin = AppointmentFactory(patient=by_admin, doctor=clinic_doctor, starts_at=clinic_dt(MONDAY, 10))
     assert act(as_user(receptionist).post, f"/api/appointments/{via_api.pk}/confirm").status_code == 200
     client.force_login(receptionist)
     selected = {"action": "confirm_selected", "_selected_action": [str(via_admin.pk)]}
@@ -207,7 +196,7 @@ def test_admin_console_actions_send_the_same_messages_as_the_api(act, client, as
     assert admin_sms.body == expected
     assert Notification.objects.filter(user=by_admin, kind="confirmed").count() == 1
 
-    pending = AppointmentFactory(patient=by_admin, doctor=clinic_doctor, starts_at=at(MONDAY, 11))
+    pending = AppointmentFactory(patient=by_admin, doctor=clinic_doctor, starts_at=clinic_dt(MONDAY, 11))
     selected = {"action": "reject_selected", "_selected_action": [str(pending.pk)]}
     act(client.post, "/admin/appointments/appointment/", selected, follow=True)
     assert OutboundMessage.objects.get(appointment=pending).kind == "rejected"

@@ -3,9 +3,10 @@
 import pytest
 
 from appointments.models import AppointmentStatus
+from appointments.tests.factories import AppointmentFactory
 from arthomed.core.roles import Role
 from files.models import FileKind, StoredFile
-from files.tests.support import HTML_BYTES, jpeg_bytes, make_appointment, media_files, pdf_bytes, png_bytes, upload
+from files.tests.support import HTML_BYTES, jpeg_bytes, media_files, pdf_bytes, png_bytes, upload
 
 pytestmark = pytest.mark.django_db
 URL = "/api/files/upload/appointments"
@@ -18,7 +19,7 @@ def post(client, appointment, files, *, category="report", key="files"):
 
 @pytest.mark.parametrize("role", ["patient", "doctor", "receptionist", "admin"])
 def test_participants_and_staff_upload(role, *, patient, doctor, receptionist, admin_user, as_user):
-    appointment = make_appointment(patient, doctor)
+    appointment = AppointmentFactory(patient=patient, doctor=doctor, status="confirmed")
     actor = {"patient": patient, "doctor": doctor, "receptionist": receptionist, "admin": admin_user}[role]
     response = post(as_user(actor), appointment, [upload(pdf_bytes(), "lab.pdf"), upload(png_bytes(), "xray.png")])
     assert response.status_code == 200, response.json()
@@ -36,7 +37,7 @@ def test_participants_and_staff_upload(role, *, patient, doctor, receptionist, a
 
 
 def test_prescription_category_and_files_brackets(patient, doctor, as_user):
-    appointment = make_appointment(patient, doctor)
+    appointment = AppointmentFactory(patient=patient, doctor=doctor, status="confirmed")
     response = post(
         as_user(doctor), appointment, [upload(jpeg_bytes(), "rx.jpg")], category="prescription", key="files[]"
     )
@@ -45,7 +46,7 @@ def test_prescription_category_and_files_brackets(patient, doctor, as_user):
 
 
 def test_others_appointments_are_not_found(patient, doctor, make_user, as_user, settings):
-    appointment = make_appointment(patient, doctor)
+    appointment = AppointmentFactory(patient=patient, doctor=doctor, status="confirmed")
     for outsider in (make_user(Role.PATIENT), make_user(Role.DOCTOR)):
         response = post(as_user(outsider), appointment, [upload(pdf_bytes())])
         assert response.status_code == 404
@@ -55,11 +56,16 @@ def test_others_appointments_are_not_found(patient, doctor, make_user, as_user, 
 
 
 def test_anonymous_is_refused(api, patient, doctor):
-    assert post(api, make_appointment(patient, doctor), [upload(pdf_bytes())]).status_code == 401
+    assert (
+        post(
+            api, AppointmentFactory(patient=patient, doctor=doctor, status="confirmed"), [upload(pdf_bytes())]
+        ).status_code
+        == 401
+    )
 
 
 def test_cancelled_appointment_refuses_files(patient, doctor, as_user):
-    appointment = make_appointment(patient, doctor, status=AppointmentStatus.CANCELLED)
+    appointment = AppointmentFactory(patient=patient, doctor=doctor, status=AppointmentStatus.CANCELLED)
     response = post(as_user(patient), appointment, [upload(pdf_bytes())])
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "APPOINTMENT_CANCELLED"
@@ -79,7 +85,7 @@ REFUSED = {
 
 @pytest.mark.parametrize(("files", "status", "code"), list(REFUSED.values()), ids=list(REFUSED))
 def test_refused_uploads_store_nothing(files, status, code, *, patient, doctor, as_user, settings):
-    response = post(as_user(patient), make_appointment(patient, doctor), files())
+    response = post(as_user(patient), AppointmentFactory(patient=patient, doctor=doctor, status="confirmed"), files())
     assert response.status_code == status
     body = response.json()
     assert body["success"] is False

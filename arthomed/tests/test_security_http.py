@@ -8,8 +8,9 @@ test_avatar.py) are tested where they are implemented.
 import pytest
 from django.conf import settings
 
+from appointments.tests.factories import AppointmentFactory
 from files.models import StoredFile
-from files.tests.support import make_appointment, pdf_bytes, upload
+from files.tests.support import pdf_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +75,7 @@ def assert_too_large(response):
 
 
 def test_multipart_body_over_the_request_limit_is_413_before_anything_is_stored(as_user, patient, doctor, settings):
-    appointment = make_appointment(patient, doctor)
+    appointment = AppointmentFactory(patient=patient, doctor=doctor, status="confirmed")
     settings.MAX_REQUEST_BYTES = 4096
     response = as_user(patient).post(
         "/api/files/upload/appointments",

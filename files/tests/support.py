@@ -1,14 +1,10 @@
-"""Test material: real JPEG/PNG/PDF bytes, hostile files, appointments inserted directly."""
+"""Test material: real JPEG/PNG/PDF bytes, hostile files, stored reports."""
 
 import io
-import zoneinfo
-from datetime import date, datetime, time, timedelta
 
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from appointments.models import Appointment, AppointmentStatus
 from files.models import FileKind
 from files.services import file_store
 
@@ -54,26 +50,6 @@ HTML_BYTES = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script
 
 def upload(content: bytes, name: str = "scan.jpg", content_type: str = "image/jpeg") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type=content_type)
-
-
-def make_appointment(patient, doctor, *, days_ahead: int = 3, hour: int = 10, minutes: int = 30, **fields):
-    """An appointment row inserted directly, with consistent clinic-local and aware times."""
-    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-    day = date.today() + timedelta(days=days_ahead)
-    starts_at = datetime.combine(day, time(hour, 0), tzinfo=tz)
-    ends_at = starts_at + timedelta(minutes=minutes)
-    fields.setdefault("status", AppointmentStatus.CONFIRMED)
-    return Appointment.objects.create(
-        patient=patient,
-        doctor=doctor,
-        appointment_date=day,
-        appointment_time=starts_at.time(),
-        end_time=ends_at.time(),
-        duration=minutes,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        **fields,
-    )
 
 
 def store_report(appointment, *, uploaded_by=None, content: bytes | None = None, name: str = "report.pdf"):

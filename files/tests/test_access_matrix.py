@@ -2,10 +2,11 @@
 
 import pytest
 
+from appointments.tests.factories import AppointmentFactory
 from arthomed.core.roles import Role
 from files.models import FileAccessLog, FileKind
 from files.services import file_store
-from files.tests.support import jpeg_bytes, make_appointment, png_bytes, store_report, upload
+from files.tests.support import jpeg_bytes, png_bytes, store_report, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -57,9 +58,9 @@ DELETE = {
 def world(make_user, admin_user, receptionist, doctor, patient):
     other_doctor = make_user(Role.DOCTOR, name="Other Doctor")
     other_patient = make_user(Role.PATIENT, name="Other Patient")
-    appointment = make_appointment(patient, doctor)
+    appointment = AppointmentFactory(patient=patient, doctor=doctor, status="confirmed")
     # The other patient has seen the other doctor: that gives neither any access here.
-    make_appointment(other_patient, other_doctor, hour=12)
+    AppointmentFactory(patient=other_patient, doctor=other_doctor, status="confirmed")
     files = {
         "report": store_report(appointment, uploaded_by=patient),
         "patient_avatar": file_store(

@@ -3,15 +3,16 @@
 import pytest
 from django.test import Client
 
+from appointments.tests.factories import AppointmentFactory
 from files.models import FileAccessLog
-from files.tests.support import make_appointment, store_report
+from files.tests.support import store_report
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def logged_read(patient, doctor, as_user):
-    stored = store_report(make_appointment(patient, doctor))
+    stored = store_report(AppointmentFactory(patient=patient, doctor=doctor, status="confirmed"))
     b"".join(as_user(doctor).get(f"/api/files/{stored.pk}", REMOTE_ADDR="10.9.8.7").streaming_content)
     return FileAccessLog.objects.get()
 

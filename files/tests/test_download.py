@@ -3,9 +3,10 @@
 import pytest
 from django.core.files.storage import default_storage
 
+from appointments.tests.factories import AppointmentFactory
 from files.models import FileAccessLog, FileKind, StoredFile
 from files.services import file_store
-from files.tests.support import jpeg_bytes, make_appointment, pdf_bytes, store_report, upload
+from files.tests.support import jpeg_bytes, pdf_bytes, store_report, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +16,9 @@ def content_of(response) -> bytes:
 
 
 def test_download_by_id_streams_bytes_with_safe_headers(patient, doctor, as_user):
-    stored = store_report(make_appointment(patient, doctor), name='Blood "test" report.pdf')
+    stored = store_report(
+        AppointmentFactory(patient=patient, doctor=doctor, status="confirmed"), name='Blood "test" report.pdf'
+    )
     response = as_user(patient).get(f"/api/files/{stored.pk}", HTTP_ACCEPT="application/pdf", REMOTE_ADDR="10.1.2.3")
     assert response.status_code == 200
     assert content_of(response) == pdf_bytes()
@@ -29,7 +32,7 @@ def test_download_by_id_streams_bytes_with_safe_headers(patient, doctor, as_user
 
 
 def test_download_as_attachment_and_unicode_names(patient, doctor, as_user):
-    stored = store_report(make_appointment(patient, doctor), name="रिपोर्ट.pdf")
+    stored = store_report(AppointmentFactory(patient=patient, doctor=doctor, status="confirmed"), name="रिपोर्ट.pdf")
     response = as_user(patient).get(f"/api/files/{stored.pk}?download=true")
     assert response["Content-Disposition"].startswith("attachment; filename*=utf-8''")
     assert "%E0%A4%B0" in response["Content-Disposition"]
@@ -37,7 +40,7 @@ def test_download_as_attachment_and_unicode_names(patient, doctor, as_user):
 
 
 def test_download_by_type_and_filename(patient, doctor, as_user):
-    appointment = make_appointment(patient, doctor)
+    appointment = AppointmentFactory(patient=patient, doctor=doctor, status="confirmed")
     stored = file_store(
         upload=upload(jpeg_bytes(gps=True), "knee.jpg"),
         kind=FileKind.APPOINTMENT_PRESCRIPTION,
@@ -72,7 +75,7 @@ def test_download_by_type_and_filename(patient, doctor, as_user):
     ],
 )
 def test_path_traversal_is_not_found(path, patient, doctor, as_user, settings):
-    store_report(make_appointment(patient, doctor))
+    store_report(AppointmentFactory(patient=patient, doctor=doctor, status="confirmed"))
     (settings.MEDIA_ROOT.parent / "secret.png").write_bytes(b"secret")
     response = as_user(patient).get(path)
     assert response.status_code == 404
@@ -82,7 +85,7 @@ def test_path_traversal_is_not_found(path, patient, doctor, as_user, settings):
 
 
 def test_traversal_inside_a_real_name_is_not_found(patient, doctor, as_user):
-    stored = store_report(make_appointment(patient, doctor))
+    stored = store_report(AppointmentFactory(patient=patient, doctor=doctor, status="confirmed"))
     client = as_user(patient)
     assert client.get(f"/api/files/reports/..%2F{stored.filename}").status_code == 404
     assert client.get(f"/api/files/reports/{stored.filename}%00.png").status_code == 404
@@ -97,7 +100,7 @@ def test_unknown_or_malformed_ids_are_file_not_found(file_id, patient, as_user):
 
 
 def test_missing_bytes_are_file_not_found_and_not_logged(patient, doctor, as_user):
-    stored = store_report(make_appointment(patient, doctor))
+    stored = store_report(AppointmentFactory(patient=patient, doctor=doctor, status="confirmed"))
     default_storage.delete(stored.file.name)
     response = as_user(patient).get(f"/api/files/{stored.pk}")
     assert response.status_code == 404
@@ -106,19 +109,19 @@ def test_missing_bytes_are_file_not_found_and_not_logged(patient, doctor, as_use
 
 
 def test_bad_download_flag_is_a_validation_error(patient, doctor, as_user):
-    stored = store_report(make_appointment(patient, doctor))
+    stored = store_report(AppointmentFactory(patient=patient, doctor=doctor, status="confirmed"))
     response = as_user(patient).get(f"/api/files/{stored.pk}?download=maybe")
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "download"
 
 
 def test_anonymous_download_is_refused(api, patient, doctor):
-    stored = store_report(make_appointment(patient, doctor))
+    stored = store_report(AppointmentFactory(patient=patient, doctor=doctor, status="confirmed"))
     assert api.get(f"/api/files/{stored.pk}").status_code == 401
 
 
 def test_uploader_deletes_and_bytes_go_after_commit(patient, doctor, as_user, django_capture_on_commit_callbacks):
-    stored = store_report(make_appointment(patient, doctor), uploaded_by=patient)
+    stored = store_report(AppointmentFactory(patient=patient, doctor=doctor, status="confirmed"), uploaded_by=patient)
     name = stored.file.name
     with django_capture_on_commit_callbacks(execute=True):
         response = as_user(patient).delete(f"/api/files/{stored.pk}")
@@ -129,14 +132,14 @@ def test_uploader_deletes_and_bytes_go_after_commit(patient, doctor, as_user, dj
 
 
 def test_admin_deletes_any_file(patient, doctor, admin_user, as_user, django_capture_on_commit_callbacks):
-    stored = store_report(make_appointment(patient, doctor), uploaded_by=doctor)
+    stored = store_report(AppointmentFactory(patient=patient, doctor=doctor, status="confirmed"), uploaded_by=doctor)
     with django_capture_on_commit_callbacks(execute=True):
         assert as_user(admin_user).delete(f"/api/files/{stored.pk}").status_code == 200
     assert not default_storage.exists(stored.file.name)
 
 
 def test_a_reader_who_did_not_upload_may_not_delete(patient, doctor, as_user):
-    stored = store_report(make_appointment(patient, doctor), uploaded_by=doctor)
+    stored = store_report(AppointmentFactory(patient=patient, doctor=doctor, status="confirmed"), uploaded_by=doctor)
     response = as_user(patient).delete(f"/api/files/{stored.pk}")
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "PERMISSION_DENIED"

@@ -9,7 +9,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 
-from files.tests.support import make_appointment, media_files, store_report
+from appointments.tests.factories import AppointmentFactory
+from files.tests.support import media_files, store_report
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,7 @@ def age(name: str, hours: float) -> None:
 
 @pytest.fixture
 def stored_and_orphans(patient, doctor):
-    kept = store_report(make_appointment(patient, doctor))
+    kept = store_report(AppointmentFactory(patient=patient, doctor=doctor, status="confirmed"))
     age(kept.file.name, 5)
     old_orphan = default_storage.save("uploads/appointments/reports/2025/01/x_1_aaaa.pdf", ContentFile(b"%PDF-"))
     age(old_orphan, 5)

@@ -10,8 +10,9 @@ from django.core.management import call_command
 from moto.server import ThreadedMotoServer
 from storages.backends.s3 import S3Storage
 
+from appointments.tests.factories import AppointmentFactory
 from files.models import FileAccessLog
-from files.tests.support import jpeg_bytes, make_appointment, pdf_bytes, upload
+from files.tests.support import jpeg_bytes, pdf_bytes, upload
 
 pytestmark = pytest.mark.django_db
 BUCKET = "arthomed-test-files"
@@ -75,7 +76,7 @@ def test_upload_download_delete_through_s3(
     s3, *, patient, doctor, as_user, settings, django_capture_on_commit_callbacks
 ):
     assert isinstance(storages["default"], S3Storage)
-    appointment = make_appointment(patient, doctor)
+    appointment = AppointmentFactory(patient=patient, doctor=doctor, status="confirmed")
     client = as_user(patient)
     response = client.post(
         "/api/files/upload/appointments",
@@ -101,7 +102,7 @@ def test_upload_download_delete_through_s3(
 
 
 def test_refused_booking_style_batch_leaves_no_objects(s3, patient, doctor, as_user):
-    appointment = make_appointment(patient, doctor)
+    appointment = AppointmentFactory(patient=patient, doctor=doctor, status="confirmed")
     response = as_user(patient).post(
         "/api/files/upload/appointments",
         {

@@ -11,11 +11,12 @@ from django.test import RequestFactory
 from django.test.client import encode_multipart
 
 from accounts.tokens import tokens_for
+from appointments.tests.factories import AppointmentFactory
 from appointments.views.uploads import AppointmentFilesUploadView
 from arthomed.core.errors import InvalidFileType
 from files.models import FileKind, StoredFile
 from files.services import file_delete, file_remove, file_store, files_rollback_guard, files_store_many
-from files.tests.support import HTML_BYTES, jpeg_bytes, make_appointment, media_files, pdf_bytes, png_bytes, upload
+from files.tests.support import HTML_BYTES, jpeg_bytes, media_files, pdf_bytes, png_bytes, upload
 
 pytestmark = pytest.mark.django_db
 BOUNDARY = "ArthomedTestBoundary"
@@ -26,7 +27,7 @@ NAME_RE = re.compile(
 
 
 def test_file_store_names_hashes_and_sanitises(patient, doctor, settings):
-    appointment = make_appointment(patient, doctor)
+    appointment = AppointmentFactory(patient=patient, doctor=doctor, status="confirmed")
     content = pdf_bytes()
     stored = file_store(
         upload=upload(content, "../../Lab <Report>.exe", "text/html"),
@@ -45,7 +46,7 @@ def test_file_store_names_hashes_and_sanitises(patient, doctor, settings):
 
 
 def test_store_many_is_all_or_nothing_when_one_file_is_bad(patient, doctor, settings):
-    appointment = make_appointment(patient, doctor)
+    appointment = AppointmentFactory(patient=patient, doctor=doctor, status="confirmed")
     uploads = [upload(pdf_bytes(), "a.pdf"), upload(HTML_BYTES, "b.png"), upload(png_bytes(), "c.png")]
     with pytest.raises(InvalidFileType):
         files_store_many(
@@ -60,7 +61,7 @@ def test_store_many_is_all_or_nothing_when_one_file_is_bad(patient, doctor, sett
 
 
 def test_rollback_of_the_outer_transaction_leaves_no_bytes(patient, doctor, settings):
-    appointment = make_appointment(patient, doctor)
+    appointment = AppointmentFactory(patient=patient, doctor=doctor, status="confirmed")
     with pytest.raises(RuntimeError), files_rollback_guard(), transaction.atomic():
         stored = files_store_many(
             uploads=[upload(pdf_bytes(), "a.pdf"), upload(jpeg_bytes(), "b.jpg")],
@@ -94,7 +95,7 @@ def test_delete_removes_bytes_only_after_commit(
         kind=FileKind.APPOINTMENT_REPORT,
         owner=patient,
         uploaded_by=patient,
-        appointment=make_appointment(patient, doctor),
+        appointment=AppointmentFactory(patient=patient, doctor=doctor, status="confirmed"),
     )
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         file_delete(file=stored, actor=admin_user)
@@ -132,7 +133,7 @@ def test_oversized_file_is_refused_while_streaming(patient, doctor, settings, tm
     """An 11 MB file answers 413 after reading little more than the 10 MB limit, not the whole body."""
     settings.FILE_UPLOAD_TEMP_DIR = tmp_path / "partial"
     settings.FILE_UPLOAD_TEMP_DIR.mkdir()
-    appointment = make_appointment(patient, doctor)
+    appointment = AppointmentFactory(patient=patient, doctor=doctor, status="confirmed")
     eleven_mb = b"%PDF-1.4\n" + b"0" * (11 * 1024 * 1024)
     tail = "z" * (30 * 1024 * 1024)  # a further 30 MB field the server must never read
     body = encode_multipart(
