@@ -102,7 +102,9 @@ class TestCreateUser:
     def test_duplicate_email_is_409(self, as_user, admin_user, make_user):
         make_user(Role.PATIENT, email="dup@example.com")
         body = {"mobileNumber": "9876500004", "name": "Dup Mail", "email": "DUP@example.com", "role": "patient"}
-        assert as_user(admin_user).post(CREATE, body, format="json").status_code == 409
+        response = as_user(admin_user).post(CREATE, body, format="json")
+        assert response.status_code == 409
+        assert response.json()["error"]["code"] == "ALREADY_EXISTS"
 
     @pytest.mark.parametrize(
         ("body", "field", "code"),

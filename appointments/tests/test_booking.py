@@ -112,6 +112,7 @@ class TestWhoBooks:
         payload = body(clinic_doctor, time="09:10", patientMobileNumber="9876543210", patientName="Walk In")
         response = book(as_user(receptionist), payload)
         assert response.status_code == 409
+        assert error_code(response) == "SLOT_UNAVAILABLE"
         assert not User.objects.filter(mobile_number="9876543210").exists()
 
     @pytest.mark.parametrize(
@@ -194,18 +195,24 @@ class TestSlotRefusals:
         AppointmentFactory(
             doctor=clinic_doctor, patient=make_user("patient"), starts_at=clinic_dt(MONDAY, 9, 20), duration=20
         )
-        assert book(as_user(patient), body(clinic_doctor, time="09:30")).status_code == 409
+        response = book(as_user(patient), body(clinic_doctor, time="09:30"))
+        assert response.status_code == 409
+        assert error_code(response) == "SLOT_UNAVAILABLE"
 
     def test_a_slot_within_the_minimum_notice(self, as_user, patient, clinic_doctor):
         with time_machine.travel(clinic_dt(MONDAY, 8, 30), tick=False):
-            assert book(as_user(patient), body(clinic_doctor, time="09:00")).status_code == 409
+            response = book(as_user(patient), body(clinic_doctor, time="09:00"))
+            assert response.status_code == 409
+            assert error_code(response) == "SLOT_UNAVAILABLE"
             assert book(as_user(patient), body(clinic_doctor, time="09:30")).status_code == 201
 
     def test_a_slot_on_leave(self, as_user, patient, clinic_doctor):
         DoctorLeave.objects.create(
             doctor=clinic_doctor, date=MONDAY, start_time=dt.time(9), end_time=dt.time(10), reason="emergency"
         )
-        assert book(as_user(patient), body(clinic_doctor)).status_code == 409
+        response = book(as_user(patient), body(clinic_doctor))
+        assert response.status_code == 409
+        assert error_code(response) == "SLOT_UNAVAILABLE"
 
     def test_a_slot_freed_by_a_cancellation_can_be_booked(self, as_user, patient, make_user, clinic_doctor):
         AppointmentFactory(
@@ -298,7 +305,9 @@ class TestBookingCap:
         client = as_user(patient)
         assert book(client, body(clinic_doctor, time="09:00")).status_code == 201
         assert book(client, body(clinic_doctor, time="09:30")).status_code == 201
-        assert book(client, body(clinic_doctor, time="10:00")).status_code == 409
+        response = book(client, body(clinic_doctor, time="10:00"))
+        assert response.status_code == 409
+        assert error_code(response) == "BOOKING_LIMIT_REACHED"
 
     def test_the_cap_applies_to_staff_bookings_too(self, patient, receptionist, clinic_doctor, settings):
         settings.MAX_ACTIVE_BOOKINGS_PER_PATIENT = 1
@@ -342,4 +351,6 @@ class TestIdempotency:
     def test_without_a_key_a_retry_is_a_new_request(self, as_user, patient, clinic_doctor):
         client = as_user(patient)
         assert book(client, body(clinic_doctor)).status_code == 201
-        assert book(client, body(clinic_doctor)).status_code == 409
+        response = book(client, body(clinic_doctor))
+        assert response.status_code == 409
+        assert error_code(response) == "SLOT_UNAVAILABLE"

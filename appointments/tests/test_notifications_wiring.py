@@ -148,6 +148,7 @@ def test_refused_change_sends_nothing(act, as_user, patient, receptionist, clini
     )
     response = act(as_user(receptionist).post, f"/api/appointments/{appointment.pk}/confirm")
     assert response.status_code == 409
+    assert response.json()["error"]["code"] == "APPOINTMENT_CANCELLED"
     assert kinds_sent(patient) == []
 
 

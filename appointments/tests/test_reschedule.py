@@ -122,7 +122,9 @@ def test_the_target_must_be_a_free_slot(as_user, make_user, clinic_doctor, booke
 def test_the_patient_must_be_free_at_the_new_time(as_user, patient, make_user, booked):
     other_doctor = make_user("doctor")
     AppointmentFactory(doctor=other_doctor, patient=patient, starts_at=clinic_dt(MONDAY, 11))
-    assert move(as_user(patient), booked, "11:00").status_code == 409
+    response = move(as_user(patient), booked, "11:00")
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "SLOT_UNAVAILABLE"
 
 
 def test_its_own_hold_does_not_block_an_overlapping_new_slot(as_user, receptionist, clinic_doctor, patient):
