@@ -64,6 +64,20 @@ class UserFactory(factory.django.DjangoModelFactory):
         return user_create(**fields)
 
 
+def _doctor_info(params) -> dict:
+    """`user_create`'s `doctor_info` from DoctorFactory's parameters; the service fills in what is left unset."""
+    info = {"schedule": [schedule_block(spec) for spec in params.schedule]}
+    fee = None if params.fee is None else Decimal(params.fee)
+    for key, value in (
+        ("specialization", params.specialization),
+        ("consultation_fee", fee),
+        ("slot_duration", params.slot_duration),
+    ):
+        if value is not None:
+            info[key] = value
+    return info
+
+
 class DoctorFactory(UserFactory):
     """`DoctorFactory(name=..., specialization=..., fee=500, schedule=["monday 09:00-13:00"], slot_duration=30)`."""
 
@@ -75,18 +89,7 @@ class DoctorFactory(UserFactory):
         slot_duration = None
         schedule = ()
 
-    doctor_info = factory.LazyAttribute(
-        lambda o: {
-            key: value
-            for key, value in (
-                ("specialization", o.specialization),
-                ("consultation_fee", None if o.fee is None else Decimal(o.fee)),
-                ("slot_duration", o.slot_duration),
-            )
-            if value is not None
-        }
-        | {"schedule": [schedule_block(spec) for spec in o.schedule]}
-    )
+    doctor_info = factory.LazyAttribute(_doctor_info)
 
 
 def _default_start() -> dt.datetime:

@@ -220,7 +220,7 @@ class TestSlotRefusals:
         )
         assert book(as_user(patient), body(clinic_doctor)).status_code == 201
 
-    def test_a_patient_cannot_hold_two_overlapping_appointments(self, as_user, patient, make_user, clinic_doctor):
+    def test_a_patient_cannot_hold_two_overlapping_appointments(self, as_user, patient, clinic_doctor):
         other_doctor = DoctorFactory(schedule=["monday 09:00-10:00"])
         assert book(as_user(patient), body(clinic_doctor)).status_code == 201
         response = book(as_user(patient), body(other_doctor))
