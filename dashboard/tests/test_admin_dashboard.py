@@ -39,41 +39,22 @@ def year_end_payments(make_user, doctor, patient):
     )  # fmt: skip
     # Paid ten minutes into the new year; no payment amount recorded, so the fee counts.
     AppointmentFactory(
-        patient=patient,
-        doctor=doctor,
-        starts_at=clinic_dt(dt.date(2026, 12, 31), 19),
-        status=completed,
-        fee=Decimal("700.00"),
-        **paid(None, clinic_dt(dt.date(2027, 1, 1), 0, 10)),
-    )
+        patient=patient, doctor=doctor, starts_at=clinic_dt(dt.date(2026, 12, 31), 19), status=completed,
+        fee=Decimal("700.00"), **paid(None, clinic_dt(dt.date(2027, 1, 1), 0, 10)),
+    )  # fmt: skip
     # Paid in December, cancelled, refund processed after midnight: lowers 2027, not 2026.
     AppointmentFactory(
-        patient=other,
-        doctor=doctor,
-        starts_at=clinic_dt(dt.date(2027, 1, 5), 10),
-        status=AppointmentStatus.CANCELLED,
-        **paid(
-            "400.00",
-            clinic_dt(dt.date(2026, 12, 15), 11),
-            payment_status=PaymentStatus.REFUNDED,
-            refund_amount=Decimal("400.00"),
-            refund_status=RefundStatus.PROCESSED,
-            refund_processed_at=clinic_dt(dt.date(2027, 1, 1), 0, 20),
-        ),
-    )
+        patient=other, doctor=doctor, starts_at=clinic_dt(dt.date(2027, 1, 5), 10), status=AppointmentStatus.CANCELLED,
+        **paid("400.00", clinic_dt(dt.date(2026, 12, 15), 11), payment_status=PaymentStatus.REFUNDED,
+               refund_amount=Decimal("400.00"), refund_status=RefundStatus.PROCESSED,
+               refund_processed_at=clinic_dt(dt.date(2027, 1, 1), 0, 20)),
+    )  # fmt: skip
     # Paid in June, refund still pending: the payment counts, the pending refund does not.
     AppointmentFactory(
-        patient=other,
-        doctor=doctor,
-        starts_at=clinic_dt(dt.date(2026, 6, 2), 10),
-        status=AppointmentStatus.CANCELLED,
-        **paid(
-            "300.00",
-            clinic_dt(dt.date(2026, 6, 1), 10),
-            refund_amount=Decimal("150.00"),
-            refund_status=RefundStatus.PENDING,
-        ),
-    )
+        patient=other, doctor=doctor, starts_at=clinic_dt(dt.date(2026, 6, 2), 10), status=AppointmentStatus.CANCELLED,
+        **paid("300.00", clinic_dt(dt.date(2026, 6, 1), 10), refund_amount=Decimal("150.00"),
+               refund_status=RefundStatus.PENDING),
+    )  # fmt: skip
     # Paid and half refunded within the first minutes of 2027.
     AppointmentFactory(
         patient=other, doctor=doctor, starts_at=clinic_dt(dt.date(2027, 1, 2), 10), status=AppointmentStatus.CANCELLED,
