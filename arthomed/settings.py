@@ -282,6 +282,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "arthomed.api.pagination.EnvelopePagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "arthomed.api.schema.EnvelopeAutoSchema",
+    "DEFAULT_METADATA_CLASS": "arthomed.api.metadata.OperationMetadata",
     "EXCEPTION_HANDLER": "arthomed.api.exceptions.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

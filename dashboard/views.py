@@ -33,9 +33,8 @@ def role_dashboard_data(user) -> dict:
     return PatientDashboardOutputSerializer({"role": user.role, **selectors.patient_dashboard(user)}).data
 
 
+# `/api/dashboard` (anyone signed in) and `/api/admin/dashboard` (admin).
 class DashboardViewSet(GenericViewSet):
-    """`/api/dashboard` (anyone signed in) and `/api/admin/dashboard` (admin)."""
-
     @extend_schema(
         tags=TAGS,
         operation_id="dashboard_role",

@@ -26,8 +26,10 @@ from arthomed.api.schema import data_of
 
 TAGS = ["auth"]
 UserData = data_of("UserData", user=UserOutputSerializer)
-# Sign-in operations ignore any Authorization header: a stale or expired access token
-# sent along by the app must not stop a user from signing in or refreshing.
+PUBLIC_DESCRIPTION = (
+    "Sign-in endpoints ignore any Authorization header: a stale or expired access token\n"
+    "sent along by the app must not stop a user from signing in or refreshing."
+)
 PUBLIC = {"permission_classes": [AllowAny], "authentication_classes": []}
 
 
@@ -39,6 +41,7 @@ class AuthViewSet(GenericViewSet):
         responses=OtpSentOutputSerializer,
         summary="Send a one-time sign-in code by SMS",
         auth=[],
+        description=PUBLIC_DESCRIPTION,
     )
     @action(detail=False, methods=["post"], url_path="send-otp", **PUBLIC)
     def send_otp(self, request):
@@ -52,6 +55,7 @@ class AuthViewSet(GenericViewSet):
         responses=SignInOutputSerializer,
         summary="Verify the code: signs in, or registers a new patient",
         auth=[],
+        description=PUBLIC_DESCRIPTION,
     )
     @action(detail=False, methods=["post"], url_path="verify-otp", **PUBLIC)
     def verify_otp(self, request):
@@ -73,6 +77,7 @@ class AuthViewSet(GenericViewSet):
         responses=TokensOutputSerializer,
         summary="Exchange a refresh token for new tokens (the old refresh token dies)",
         auth=[],
+        description=PUBLIC_DESCRIPTION,
     )
     @action(detail=False, methods=["post"], url_path="refresh-token", **PUBLIC)
     def refresh_token(self, request):

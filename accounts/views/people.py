@@ -47,9 +47,8 @@ def user_data(user) -> dict:
     return {"user": UserOutputSerializer(user_get(user.pk)).data}
 
 
+# `/api/users/profile`: the signed-in user's own account and picture.
 class ProfileViewSet(LimitedUploadMixin, GenericViewSet):
-    """`/api/users/profile`: the signed-in user's own account and picture."""
-
     @extend_schema(tags=["users"], operation_id="users_profile_get", responses=UserData, summary="My profile")
     @action(detail=False)
     def profile(self, request):
@@ -112,9 +111,8 @@ class UserViewSet(mixins.ListModelMixin, GenericViewSet):
         )
 
 
+# `/api/users/doctors...`: the public directory; schedules edited by the doctor or staff.
 class DoctorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewSet):
-    """`/api/users/doctors...`: the public directory; schedules edited by the doctor or staff."""
-
     permission_classes = [AllowAny]
     filterset_class = DoctorFilter
     lookup_url_kwarg = "id"
@@ -159,9 +157,8 @@ class DoctorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericVie
         return ok({"doctor": DoctorPublicOutputSerializer(doctor).data}, "Schedule updated successfully")
 
 
+# `/api/admin/...`: creating users of any role and (de)activating them (admin).
 class AdminUserViewSet(GenericViewSet):
-    """`/api/admin/...`: creating users of any role and (de)activating them (admin)."""
-
     permission_classes = [IsAdmin]
 
     @extend_schema(

@@ -141,12 +141,14 @@ class AppointmentViewSet(LimitedUploadMixin, mixins.ListModelMixin, mixins.Retri
         filterset_class=MyAppointmentFilter,
     )
     def my_appointments(self, request):
+        """`GET /appointments/my-appointments` (alias `/appointments/my`): a patient's own, a doctor's with them."""
         queryset = self.filter_queryset(appointments_mine(request.user))
         return paginate(self, queryset, AppointmentOutputSerializer, "Appointments retrieved")
 
     @list_schema("appointments_my_alias_list", "The same as my-appointments, under the older short path")
     @action(detail=False, url_path="my", permission_classes=PATIENT_OR_DOCTOR, filterset_class=MyAppointmentFilter)
     def my(self, request):
+        """`GET /appointments/my`: the same list under the older short path."""
         return self.my_appointments(request)
 
     @extend_schema(tags=TAGS, operation_id="appointments_stats", responses=AppointmentStatsData)
@@ -218,6 +220,7 @@ class AppointmentViewSet(LimitedUploadMixin, mixins.ListModelMixin, mixins.Retri
         parameters=[ID],
     )
     def retrieve(self, request, id: str):
+        """Participants and staff; a receptionist's view has no clinical fields."""
         appointment = self.get_object()
         return ok({"appointment": appointment_serializer_for(request.user)(appointment).data}, "Appointment retrieved")
 
@@ -239,7 +242,11 @@ class AppointmentViewSet(LimitedUploadMixin, mixins.ListModelMixin, mixins.Retri
         # Calendar clients ask for text/calendar: never a 406; errors still answer in the JSON envelope.
         return super().perform_content_negotiation(request, force=force or self.action == "ics")
 
-    @action_schema("appointments_reschedule", AppointmentRescheduleInputSerializer)
+    @action_schema(
+        "appointments_reschedule",
+        AppointmentRescheduleInputSerializer,
+        summary="Move an appointment to another free slot of the same doctor",
+    )
     @action(detail=True, methods=["put"], permission_classes=[IsPatient | IsStaff])
     def reschedule(self, request, id: str):
         data = validated(AppointmentRescheduleInputSerializer, request)
@@ -261,6 +268,7 @@ class AppointmentViewSet(LimitedUploadMixin, mixins.ListModelMixin, mixins.Retri
     )
     @action(detail=False, methods=["post"], url_path="confirm", permission_classes=[IsStaff])
     def confirm_by_body(self, request):
+        """The older form: `POST /appointments/confirm {appointmentId}`."""
         data = validated(AppointmentConfirmInputSerializer, request)
         appointment = appointment_get_for(request.user, data["appointment_id"])
         appointment = appointment_confirm(appointment=appointment, actor=request.user)

@@ -1,7 +1,7 @@
 """`/api/notifications...`: the in-app feed (SPEC.md §7), and Twilio's SMS delivery-status callback."""
 
 from django.conf import settings
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser
@@ -44,9 +44,8 @@ def twilio_signature_valid(request) -> bool:
     return RequestValidator(settings.TWILIO_AUTH_TOKEN).validate(url, request.data, signature)
 
 
+# Everyone sees and marks only their own feed; Twilio posts delivery reports here too.
 class NotificationViewSet(mixins.ListModelMixin, GenericViewSet):
-    """Everyone sees and marks only their own feed."""
-
     # The model, for the schema; requests read only the caller's own rows (`get_queryset`).
     queryset = Notification.objects.none()
     lookup_url_kwarg = "id"
@@ -56,7 +55,12 @@ class NotificationViewSet(mixins.ListModelMixin, GenericViewSet):
     def get_queryset(self):
         return notification_list(user=self.request.user)
 
-    @extend_schema(tags=TAGS, operation_id="notifications_list", responses=NotificationPageOutputSerializer)
+    # `many=False`: the page is one object, not a list for drf-spectacular to wrap again.
+    @extend_schema(
+        tags=TAGS,
+        operation_id="notifications_list",
+        responses=extend_schema_serializer(many=False)(NotificationPageOutputSerializer),
+    )
     def list(self, request):
         rows = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         paginator = self.paginator
@@ -93,7 +97,6 @@ class NotificationViewSet(mixins.ListModelMixin, GenericViewSet):
     @extend_schema(
         tags=TAGS,
         operation_id="notifications_sms_status_callback",
-        summary="Twilio's delivery report for a sent SMS (form-encoded, signed with the account's auth token)",
         request={"application/x-www-form-urlencoded": SmsStatusCallbackInputSerializer},
         responses=SmsStatusCallbackOutputSerializer,
     )
@@ -108,6 +111,7 @@ class NotificationViewSet(mixins.ListModelMixin, GenericViewSet):
         throttle_classes=[],
     )
     def sms_status(self, request):
+        """Twilio's delivery report for a sent SMS (form-encoded, signed with the account's auth token)."""
         if not twilio_signature_valid(request):
             raise PermissionDenied("Invalid Twilio request signature")
         report = validated(SmsStatusCallbackInputSerializer, request)

@@ -23,8 +23,6 @@ def upload_form(request) -> dict:
 
 
 class AppointmentFileViewSet(LimitedUploadMixin, GenericViewSet):
-    """Admin, receptionist, the appointment's doctor or its patient (others: 404 APPOINTMENT_NOT_FOUND)."""
-
     parser_classes = [CamelCaseMultiPartParser]
 
     @extend_schema(
@@ -36,6 +34,7 @@ class AppointmentFileViewSet(LimitedUploadMixin, GenericViewSet):
     )
     @action(detail=False, methods=["post"], url_path="upload/appointments")
     def upload_appointments(self, request):
+        """Admin, receptionist, the appointment's doctor or its patient (others: 404 APPOINTMENT_NOT_FOUND)."""
         form = validated(AppointmentFilesUploadInputSerializer, request, data=upload_form(request))
         stored = appointment_files_upload(
             actor=request.user,

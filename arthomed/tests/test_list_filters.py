@@ -27,8 +27,13 @@ LISTS = {
 def test_every_list_documents_its_filters_and_pagination():
     schema = SchemaGenerator().get_schema(request=None, public=True)
     for path, filters in LISTS.items():
-        parameters = {p["name"] for p in schema["paths"][path]["get"]["parameters"] if p["in"] == "query"}
+        operation = schema["paths"][path]["get"]
+        parameters = {p["name"] for p in operation["parameters"] if p["in"] == "query"}
         assert parameters == filters | {"page", "limit"}, path
+        # `data` is one page object ({items, pagination}), not a list of pages.
+        data = operation["responses"]["200"]["content"]["application/json"]["schema"]["properties"]["data"]
+        page = schema["components"]["schemas"][data["$ref"].rsplit("/", 1)[-1]]
+        assert set(page["required"]) >= {"items", "pagination"}, path
 
 
 @pytest.mark.parametrize(
