@@ -67,8 +67,9 @@ def test_a_bad_value_is_a_400_naming_the_parameter(as_user, make_user, case):
 def test_pending_queue_filters_by_doctor_and_day(as_user, receptionist, patient, doctor, make_user):
     soon = timezone.now() + dt.timedelta(days=2)
     mine = AppointmentFactory(patient=patient, doctor=doctor, status=S.PENDING, starts_at=soon)
-    AppointmentFactory(patient=patient, doctor=make_user(Role.DOCTOR), status=S.PENDING, starts_at=soon)
-    AppointmentFactory(patient=patient, doctor=doctor, status=S.CONFIRMED, starts_at=soon)
+    AppointmentFactory(patient=make_user(), doctor=make_user(Role.DOCTOR), status=S.PENDING, starts_at=soon)
+    later = soon + dt.timedelta(hours=2)
+    AppointmentFactory(patient=make_user(), doctor=doctor, status=S.CONFIRMED, starts_at=later)
     client = as_user(receptionist)
     items = client.get("/api/appointments/pending", {"doctorId": str(doctor.pk)}).json()["data"]["items"]
     assert [item["_id"] for item in items] == [str(mine.pk)]
