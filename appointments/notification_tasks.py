@@ -1,8 +1,13 @@
-"""Celery tasks for notifications: thin wrappers around the services in `appointments.notifications`."""
+"""The Celery task that sends one logged SMS.
+
+It imports only `appointments.sms_sending`, never the notifications package that queues
+it, so dependencies point one way. The periodic notification jobs (reminders, requeueing
+stale messages) call into that package and live in `appointments.tasks`.
+"""
 
 from celery import shared_task
 
-from appointments.notifications import outbound_message_send, outbound_messages_requeue_stale, reminders_send_due
+from appointments.sms_sending import outbound_message_send
 from arthomed.core.errors import SmsDeliveryFailed
 
 
@@ -17,13 +22,3 @@ from arthomed.core.errors import SmsDeliveryFailed
 def send_outbound_message(message_id: str) -> str | None:
     message = outbound_message_send(message_id=message_id)
     return message.status if message else None
-
-
-@shared_task
-def send_due_reminders() -> int:
-    return reminders_send_due()
-
-
-@shared_task
-def requeue_stale_messages() -> int:
-    return outbound_messages_requeue_stale()

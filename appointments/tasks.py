@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from appointments.notifications import outbound_messages_requeue_stale, reminders_send_due
 from appointments.services.lifecycle import appointments_expire_pending
 
 
@@ -9,3 +10,13 @@ from appointments.services.lifecycle import appointments_expire_pending
 def expire_pending_appointments() -> int:
     """Reject pending bookings nobody confirmed by their start time (idempotent)."""
     return appointments_expire_pending()
+
+
+@shared_task(name="appointments.tasks.send_due_reminders")
+def send_due_reminders() -> int:
+    return reminders_send_due()
+
+
+@shared_task(name="appointments.tasks.requeue_stale_messages")
+def requeue_stale_messages() -> int:
+    return outbound_messages_requeue_stale()

@@ -1,9 +1,16 @@
-from django.urls import include, path
+"""`/api/appointments...`, doctors' leave, the notification feed and appointment uploads (SPEC.md §4-7)."""
 
-# Order matters: literal paths (slots, calendar, pending, ...) before `appointments/<id>`.
-urlpatterns = [
-    path("", include("appointments.urls_booking")),  # slots, calendar, book, leaves
-    path("", include("appointments.urls_uploads")),  # /api/files/upload/appointments
-    path("", include("appointments.urls_notifications")),  # notifications feed, SMS status callback
-    path("", include("appointments.urls_lifecycle")),  # lists, detail, lifecycle actions
-]
+from rest_framework.routers import SimpleRouter
+
+from appointments.views.appointments import AppointmentViewSet
+from appointments.views.leaves import DoctorLeaveViewSet
+from appointments.views.notifications import NotificationViewSet
+from appointments.views.uploads import AppointmentFileViewSet
+
+router = SimpleRouter(trailing_slash=False)
+router.register("appointments", AppointmentViewSet, basename="appointment")
+router.register("users/doctors", DoctorLeaveViewSet, basename="doctor-leave")
+router.register("notifications", NotificationViewSet, basename="notification")
+router.register("files", AppointmentFileViewSet, basename="appointment-file")
+
+urlpatterns = router.urls

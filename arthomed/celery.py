@@ -9,6 +9,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "arthomed.settings")
 app = Celery("arthomed")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-# Notification tasks live beside the app's `tasks` module (owned separately); apps without
-# such a module are skipped.
+# The SMS-sending task lives in `notification_tasks` (it must not import the notifications
+# package that queues it); apps without such a module are skipped.
 app.autodiscover_tasks(related_name="notification_tasks")

@@ -190,10 +190,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "purge-expired-otps": {"task": "accounts.tasks.purge_expired_otps", "schedule": 3600.0},
     "purge-expired-tokens": {"task": "accounts.tasks.purge_expired_tokens", "schedule": 86400.0},
     # Cheap when nothing is due; the job is idempotent, so overlapping runs are harmless.
-    "send-due-reminders": {"task": "appointments.notification_tasks.send_due_reminders", "schedule": 300.0},
+    "send-due-reminders": {"task": "appointments.tasks.send_due_reminders", "schedule": 300.0},
     # Pending bookings expire at their start time; a minute's lag is harmless, the job is idempotent.
     "expire-pending-appointments": {"task": "appointments.tasks.expire_pending_appointments", "schedule": 60.0},
-    "requeue-stale-sms": {"task": "appointments.notification_tasks.requeue_stale_messages", "schedule": 600.0},
+    "requeue-stale-sms": {"task": "appointments.tasks.requeue_stale_messages", "schedule": 600.0},
 }
 
 # --- Internationalisation -----------------------------------------------------
@@ -282,6 +282,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "arthomed.api.pagination.EnvelopePagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "arthomed.api.schema.EnvelopeAutoSchema",
+    "DEFAULT_METADATA_CLASS": "arthomed.api.metadata.OperationMetadata",
     "EXCEPTION_HANDLER": "arthomed.api.exceptions.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

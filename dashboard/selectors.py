@@ -20,6 +20,7 @@ from accounts.models import WEEKDAYS, ScheduleBlock, User
 from appointments.models import ACTIVE_STATUSES, Appointment, AppointmentStatus, PaymentStatus, RefundStatus
 from appointments.notifications import notification_unread_count
 from arthomed.core.roles import Role
+from arthomed.core.scope import appointment_scope
 
 ADMIN_DASHBOARD_CACHE_KEY = "dashboard:admin:v1"
 # Short enough that the numbers feel live, long enough that a room of admin screens
@@ -170,10 +171,10 @@ def doctor_dashboard(doctor: User, *, now: datetime | None = None) -> dict:
         .order_by("start_time")
         .values("start_time", "end_time")
     )
-    mine = Appointment.objects.filter(doctor=doctor)
+    mine = Appointment.objects.filter(appointment_scope(doctor))
     today_appointments = list(
         _appointment_items()
-        .filter(doctor=doctor, appointment_date=today, status__in=VISIT_STATUSES)
+        .filter(appointment_scope(doctor), appointment_date=today, status__in=VISIT_STATUSES)
         .order_by("starts_at")
     )
     counts = mine.aggregate(
@@ -203,7 +204,7 @@ def follow_ups_due(doctor: User, *, today: date) -> QuerySet[Appointment]:
         status__in=ACTIVE_STATUSES,
     )
     return Appointment.objects.filter(
-        doctor=doctor, status=AppointmentStatus.COMPLETED, follow_up_date__lte=today
+        appointment_scope(doctor), status=AppointmentStatus.COMPLETED, follow_up_date__lte=today
     ).filter(~Exists(later_visit))
 
 
@@ -233,7 +234,7 @@ def receptionist_dashboard(*, now: datetime | None = None) -> dict:
 
 def patient_dashboard(patient: User, *, now: datetime | None = None) -> dict:
     now = now or timezone.now()
-    mine = _appointment_items().filter(patient=patient)
+    mine = _appointment_items().filter(appointment_scope(patient))
     return {
         "upcoming_appointments": list(
             mine.filter(status__in=UPCOMING_STATUSES, starts_at__gt=now).order_by("starts_at")[:UPCOMING_FOR_PATIENT]

@@ -1,8 +1,9 @@
-from django.urls import path
+from rest_framework.routers import SimpleRouter
 
-from dashboard import views
+from dashboard.views import DashboardViewSet
 
-urlpatterns = [
-    path("admin/dashboard", views.AdminDashboardView.as_view(), name="admin-dashboard"),
-    path("dashboard", views.RoleDashboardView.as_view(), name="role-dashboard"),
-]
+# No prefix: the two dashboards sit at `/api/dashboard` and `/api/admin/dashboard`.
+router = SimpleRouter(trailing_slash=False)
+router.register("", DashboardViewSet, basename="dashboard")
+
+urlpatterns = router.urls

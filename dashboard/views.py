@@ -1,7 +1,8 @@
 """Dashboards (SPEC.md §8): the admin's numbers and each role's home screen."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework.views import APIView
+from rest_framework.decorators import action
+from rest_framework.viewsets import GenericViewSet
 
 from arthomed.api.permissions import IsAdmin
 from arthomed.api.responses import ok
@@ -15,39 +16,41 @@ from dashboard.serializers import (
     RoleDashboardOutputSerializer,
 )
 
+TAGS = ["dashboard"]
+
 
 def admin_dashboard_data() -> dict:
     return AdminDashboardOutputSerializer({"role": Role.ADMIN, **selectors.admin_dashboard_get()}).data
 
 
-class AdminDashboardView(APIView):
-    permission_classes = [IsAdmin]
+def role_dashboard_data(user) -> dict:
+    if user.role == Role.ADMIN:
+        return admin_dashboard_data()
+    if user.role == Role.DOCTOR:
+        return DoctorDashboardOutputSerializer({"role": user.role, **selectors.doctor_dashboard(user)}).data
+    if user.role == Role.RECEPTIONIST:
+        return ReceptionistDashboardOutputSerializer({"role": user.role, **selectors.receptionist_dashboard()}).data
+    return PatientDashboardOutputSerializer({"role": user.role, **selectors.patient_dashboard(user)}).data
 
+
+# `/api/dashboard` (anyone signed in) and `/api/admin/dashboard` (admin).
+class DashboardViewSet(GenericViewSet):
     @extend_schema(
-        operation_id="admin_dashboard",
-        tags=["dashboard"],
-        summary="Clinic statistics, revenue, recent appointments and top doctors (admin)",
-        responses=AdminDashboardOutputSerializer,
-    )
-    def get(self, request):
-        return ok(admin_dashboard_data(), "Dashboard data retrieved successfully")
-
-
-class RoleDashboardView(APIView):
-    @extend_schema(
-        operation_id="role_dashboard",
-        tags=["dashboard"],
+        tags=TAGS,
+        operation_id="dashboard_role",
         summary="The caller's home screen; its shape depends on the caller's role (`role` says which)",
         responses=RoleDashboardOutputSerializer,
     )
-    def get(self, request):
-        user = request.user
-        if user.role == Role.ADMIN:
-            data = admin_dashboard_data()
-        elif user.role == Role.DOCTOR:
-            data = DoctorDashboardOutputSerializer({"role": user.role, **selectors.doctor_dashboard(user)}).data
-        elif user.role == Role.RECEPTIONIST:
-            data = ReceptionistDashboardOutputSerializer({"role": user.role, **selectors.receptionist_dashboard()}).data
-        else:
-            data = PatientDashboardOutputSerializer({"role": user.role, **selectors.patient_dashboard(user)}).data
-        return ok(data, "Dashboard data retrieved successfully")
+    @action(detail=False)
+    def dashboard(self, request):
+        return ok(role_dashboard_data(request.user), "Dashboard data retrieved successfully")
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="dashboard_admin",
+        summary="Clinic statistics, revenue, recent appointments and top doctors (admin)",
+        responses=AdminDashboardOutputSerializer,
+    )
+    @action(detail=False, url_path="admin/dashboard", permission_classes=[IsAdmin])
+    def admin_dashboard(self, request):
+        return ok(admin_dashboard_data(), "Dashboard data retrieved successfully")

@@ -33,6 +33,9 @@ KINDS_BY_TYPE = {
 STORED_FILENAME_RE = re.compile(
     r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}_[0-9]{1,20}_[0-9a-f]{16}\.(?:jpg|png|pdf)"
 )
+STORED_PATH_RE = re.compile(
+    rf"uploads/(?P<kind>[a-z]+(?:/[a-z]+)?)/(?P<year>[0-9]{{4}})/(?P<month>[0-9]{{2}})/(?P<name>{STORED_FILENAME_RE.pattern})"
+)
 
 
 def _avatar_q(actor) -> Q:
@@ -65,12 +68,22 @@ def files_visible_to(actor, *, content: bool) -> QuerySet[StoredFile]:
     return StoredFile.objects.filter(pk__in=StoredFile.objects.filter(scope).values("pk")).select_related("owner")
 
 
-def file_get_for(actor, file_id: object, *, content: bool = False) -> StoredFile:
+def _stored_file_q(file_id_or_name: object) -> Q | None:
+    """`/api/files/<id>`: the file's `_id`, or its stored name as the old API used it."""
     try:
-        pk = uuid.UUID(str(file_id))
+        return Q(pk=uuid.UUID(str(file_id_or_name)))
     except (TypeError, ValueError, AttributeError):
-        raise FileNotFound() from None
-    stored = files_visible_to(actor, content=content).filter(pk=pk).first()
+        pass
+    name = str(file_id_or_name)
+    if STORED_FILENAME_RE.fullmatch(name):
+        return Q(file__endswith=f"/{name}", file__startswith="uploads/")
+    return None
+
+
+def file_get_for(actor, file_id: object, *, content: bool = False) -> StoredFile:
+    """A file by `_id` or stored name, if `actor` may see its metadata (or its bytes, `content=True`)."""
+    match = _stored_file_q(file_id)
+    stored = files_visible_to(actor, content=content).filter(match).first() if match is not None else None
     if stored is None:
         raise FileNotFound()
     return stored
@@ -81,11 +94,25 @@ def file_get_by_name_for(actor, file_type: str, filename: str) -> StoredFile:
     kinds = KINDS_BY_TYPE.get(file_type)
     if kinds is None or not STORED_FILENAME_RE.fullmatch(filename):
         raise FileNotFound()
-    stored = (
-        files_visible_to(actor, content=True)
-        .filter(kind__in=kinds, file__endswith=f"/{filename}", file__startswith="uploads/")
-        .first()
-    )
+    return _first_visible(actor, Q(kind__in=kinds, file__endswith=f"/{filename}", file__startswith="uploads/"))
+
+
+def file_get_by_path_for(actor, path: str) -> StoredFile:
+    """The old API's `url`: `uploads/<kind>/<YYYY>/<MM>/<stored name>`.
+
+    The kind may be the old, shorter `appointments` (reports and prescriptions alike).
+    """
+    parts = STORED_PATH_RE.fullmatch(path)
+    if parts is None:
+        raise FileNotFound()
+    kind = parts["kind"]
+    kinds = [value for value in FileKind.values if value == kind or value.startswith(f"{kind}/")]
+    tail = f"/{parts['year']}/{parts['month']}/{parts['name']}"
+    return _first_visible(actor, Q(kind__in=kinds, file__endswith=tail, file__startswith="uploads/"))
+
+
+def _first_visible(actor, match: Q) -> StoredFile:
+    stored = files_visible_to(actor, content=True).filter(match).first()
     if stored is None:
         raise FileNotFound()
     return stored

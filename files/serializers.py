@@ -26,3 +26,8 @@ class FileDownloadQuerySerializer(serializers.Serializer):
     download = serializers.BooleanField(
         required=False, default=False, help_text="true: `Content-Disposition: attachment` instead of inline"
     )
+    inline = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="1/true: show a medical image inline (medical files are attachments otherwise)",
+    )

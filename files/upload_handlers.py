@@ -47,9 +47,9 @@ class FileLimitUploadHandler(FileUploadHandler):
                 handler.upload_interrupted()
 
 
+# For upload views: installs the limit handler before DRF parses the body. (A comment, not a
+# docstring: drf-spectacular would show a docstring as the description of every operation.)
 class LimitedUploadMixin:
-    """For upload views: installs the limit handler before DRF parses the body."""
-
     def initialize_request(self, request, *args, **kwargs):
         request.upload_handlers.insert(0, FileLimitUploadHandler(request))
         return super().initialize_request(request, *args, **kwargs)

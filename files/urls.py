@@ -1,9 +1,10 @@
-from django.urls import path
+"""`/api/files/...` downloads and deletion. `files/upload/appointments` is the appointments app's (included first)."""
 
-from files.views import FileByNameView, FileView
+from rest_framework.routers import SimpleRouter
 
-# `files/upload/appointments` is served by the appointments app (included before this file).
-urlpatterns = [
-    path("files/<str:pk>", FileView.as_view(), name="file"),
-    path("files/<str:file_type>/<str:filename>", FileByNameView.as_view(), name="file-by-name"),
-]
+from files.views import FileViewSet
+
+router = SimpleRouter(trailing_slash=False)
+router.register("files", FileViewSet, basename="file")
+
+urlpatterns = router.urls

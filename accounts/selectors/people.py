@@ -46,32 +46,28 @@ def user_get(user_id: object) -> User:
     return user
 
 
-def doctor_list(*, specialization: str = "", search: str = "") -> QuerySet[User]:
-    """The public directory: active doctors, by name; `specialization` exact but case-insensitive."""
-    doctors = active_doctors()
-    if specialization.strip():
-        doctors = doctors.filter(doctor_profile__specialization__iexact=specialization.strip())
-    if search.strip():
-        term = search.strip()
-        doctors = doctors.filter(Q(name__icontains=term) | Q(doctor_profile__specialization__icontains=term))
-    return doctors.order_by("name", "id")
+def doctor_directory() -> QuerySet[User]:
+    """The public directory: active doctors, by name."""
+    return active_doctors().order_by("name", "id")
 
 
-def user_list(*, role: str | None = None, is_active: bool | None = None, search: str = "") -> QuerySet[User]:
+def doctors_matching(queryset: QuerySet[User], *, search: str) -> QuerySet[User]:
+    """Doctors whose name or specialization contains `search`."""
+    return queryset.filter(Q(name__icontains=search) | Q(doctor_profile__specialization__icontains=search))
+
+
+def users_listed() -> QuerySet[User]:
     """Admin user list, newest first. Deleted (anonymised) accounts are not people to manage."""
-    users = users_with_details().filter(deleted_at__isnull=True)
-    if role:
-        users = users.filter(role=role)
-    if is_active is not None:
-        users = users.filter(is_active=is_active)
-    if search.strip():
-        term = search.strip()
-        digits = "".join(ch for ch in term if ch.isdigit())
-        match = Q(name__icontains=term)
-        if digits:
-            match |= Q(mobile_number__contains=digits)
-        users = users.filter(match)
-    return users.order_by("-created_at", "-id")
+    return users_with_details().filter(deleted_at__isnull=True).order_by("-created_at", "-id")
+
+
+def users_matching(queryset: QuerySet[User], *, search: str) -> QuerySet[User]:
+    """Users whose name contains `search`, or whose mobile number contains its digits."""
+    digits = "".join(ch for ch in search if ch.isdigit())
+    match = Q(name__icontains=search)
+    if digits:
+        match |= Q(mobile_number__contains=digits)
+    return queryset.filter(match)
 
 
 def doctor_get_for_schedule_edit(*, actor: User, doctor_id: object) -> User:

@@ -266,14 +266,3 @@ class AdminCreateUserInputSerializer(serializers.Serializer):
 class UserStatusInputSerializer(serializers.Serializer):
     is_active = serializers.BooleanField()
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-
-
-class UserListQuerySerializer(serializers.Serializer):
-    role = serializers.ChoiceField(choices=Role.choices, required=False)
-    is_active = serializers.BooleanField(required=False, allow_null=True, default=None)
-    search = serializers.CharField(max_length=100, required=False, allow_blank=True)
-
-
-class DoctorListQuerySerializer(serializers.Serializer):
-    specialization = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    search = serializers.CharField(max_length=100, required=False, allow_blank=True)

@@ -4,7 +4,6 @@ from appointments.notifications.delivery import (
     outbound_message_enqueue,
     outbound_message_record_status,
     outbound_message_retry,
-    outbound_message_send,
     outbound_messages_requeue_stale,
 )
 from appointments.notifications.feed import (
@@ -27,6 +26,7 @@ from appointments.notifications.messages import (
     render_sms,
 )
 from appointments.notifications.reminders import reminders_due, reminders_send_due
+from appointments.sms_sending import outbound_message_send
 
 __all__ = [
     "notification_get",

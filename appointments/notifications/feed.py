@@ -10,9 +10,9 @@ from appointments.models import Notification
 from arthomed.core.errors import NotFound
 
 
-def notification_list(*, user, unread_only: bool = False) -> QuerySet[Notification]:
-    notifications = Notification.objects.filter(user=user).order_by("-created_at", "-id")
-    return notifications.filter(is_read=False) if unread_only else notifications
+def notification_list(*, user) -> QuerySet[Notification]:
+    """The user's own feed, newest first (`?unread=true` is appointments.filters.NotificationFilter)."""
+    return Notification.objects.filter(user=user).order_by("-created_at", "-id")
 
 
 def notification_unread_count(*, user) -> int:

@@ -39,60 +39,40 @@ UPCOMING_STATUSES = (AppointmentStatus.PENDING, AppointmentStatus.CONFIRMED, App
 CALLED_OFF_STATUSES = (AppointmentStatus.CANCELLED, AppointmentStatus.REJECTED, AppointmentStatus.NO_SHOW)
 
 
-def _in_date_range(queryset: QuerySet[Appointment], *, start_date=None, end_date=None) -> QuerySet[Appointment]:
-    if start_date:
-        queryset = queryset.filter(appointment_date__gte=start_date)
-    if end_date:
-        queryset = queryset.filter(appointment_date__lte=end_date)
-    return queryset
+MY_APPOINTMENT_TABS = ("upcoming", "completed", "cancelled")
 
 
-def appointments_mine(
-    actor, *, statuses: list[str] | None = None, tab: str | None = None, start_date=None, end_date=None
-) -> QuerySet[Appointment]:
-    """A patient's own or a doctor's appointments; upcoming soonest first, anything else newest first."""
+def appointments_mine(actor) -> QuerySet[Appointment]:
+    """A patient's own or a doctor's appointments, newest first (`appointments_in_tab` may re-order)."""
     if actor.role not in (Role.PATIENT, Role.DOCTOR):
         return Appointment.objects.none()
-    queryset = _in_date_range(appointments_visible_to(actor), start_date=start_date, end_date=end_date)
-    if statuses:
-        queryset = queryset.filter(status__in=statuses)
+    return appointments_visible_to(actor).order_by("-starts_at", "-id")
+
+
+def appointments_in_tab(queryset: QuerySet[Appointment], *, tab: str) -> QuerySet[Appointment]:
+    """One tab of the app's list: upcoming soonest first, completed and cancelled newest first."""
     if tab == "upcoming":
         return queryset.filter(status__in=UPCOMING_STATUSES, ends_at__gte=timezone.now()).order_by("starts_at", "id")
     if tab == "completed":
-        queryset = queryset.filter(status=AppointmentStatus.COMPLETED)
-    elif tab == "cancelled":
-        queryset = queryset.filter(status__in=CALLED_OFF_STATUSES)
-    return queryset.order_by("-starts_at", "-id")
+        return queryset.filter(status=AppointmentStatus.COMPLETED)
+    if tab == "cancelled":
+        return queryset.filter(status__in=CALLED_OFF_STATUSES)
+    return queryset
 
 
-def appointments_pending_queue() -> QuerySet[Appointment]:
+def appointments_pending_queue(actor) -> QuerySet[Appointment]:
     """The front desk's queue: pending bookings, soonest first."""
-    return appointments_with_details().filter(status=AppointmentStatus.PENDING).order_by("starts_at", "id")
+    return appointments_visible_to(actor).filter(status=AppointmentStatus.PENDING).order_by("starts_at", "id")
 
 
-def appointments_staff_list(
-    *,
-    statuses: list[str] | None = None,
-    doctor_id=None,
-    patient_id=None,
-    date=None,
-    start_date=None,
-    end_date=None,
-    search: str = "",
-) -> QuerySet[Appointment]:
-    """Every appointment, filtered for the front desk, newest first."""
-    queryset = _in_date_range(appointments_with_details(), start_date=start_date, end_date=end_date)
-    if statuses:
-        queryset = queryset.filter(status__in=statuses)
-    if doctor_id:
-        queryset = queryset.filter(doctor_id=doctor_id)
-    if patient_id:
-        queryset = queryset.filter(patient_id=patient_id)
-    if date:
-        queryset = queryset.filter(appointment_date=date)
-    if search:
-        queryset = queryset.filter(Q(patient__name__icontains=search) | Q(patient__mobile_number__contains=search))
-    return queryset.order_by("-starts_at", "-id")
+def appointments_staff_list(actor) -> QuerySet[Appointment]:
+    """Every appointment `actor` may see (all, for staff), newest first."""
+    return appointments_visible_to(actor).order_by("-starts_at", "-id")
+
+
+def appointments_matching(queryset: QuerySet[Appointment], *, search: str) -> QuerySet[Appointment]:
+    """Appointments whose patient's name or mobile number contains `search`."""
+    return queryset.filter(Q(patient__name__icontains=search) | Q(patient__mobile_number__contains=search))
 
 
 def appointment_stats_for(actor) -> dict[str, int]:

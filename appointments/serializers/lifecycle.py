@@ -87,40 +87,6 @@ class AppointmentFeedbackInputSerializer(serializers.Serializer):
     comment = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
 
 
-class StatusListField(serializers.CharField):
-    """`status=pending` or `status=pending,confirmed`: a list of known statuses."""
-
-    def to_internal_value(self, data) -> list[str]:
-        values = [part.strip() for part in super().to_internal_value(data).split(",") if part.strip()]
-        unknown = [value for value in values if value not in AppointmentStatus.values]
-        if unknown or not values:
-            raise serializers.ValidationError(f"Status must be among: {', '.join(AppointmentStatus.values)}")
-        return values
-
-
-class AppointmentDateRangeQuerySerializer(serializers.Serializer):
-    status = StatusListField(required=False, max_length=200, help_text="One status or a comma-separated list")
-    start_date = serializers.DateField(required=False)
-    end_date = serializers.DateField(required=False)
-
-    def validate(self, attrs):
-        start, end = attrs.get("start_date"), attrs.get("end_date")
-        if start and end and start > end:
-            raise serializers.ValidationError({"end_date": "End date must not be before the start date"})
-        return attrs
-
-
-class MyAppointmentsQuerySerializer(AppointmentDateRangeQuerySerializer):
-    tab = serializers.ChoiceField(choices=["upcoming", "completed", "cancelled"], required=False)
-
-
-class StaffAppointmentsQuerySerializer(AppointmentDateRangeQuerySerializer):
-    doctor_id = serializers.UUIDField(required=False)
-    patient_id = serializers.UUIDField(required=False)
-    date = serializers.DateField(required=False)
-    search = serializers.CharField(max_length=100, required=False, allow_blank=True, trim_whitespace=True)
-
-
 class AppointmentStatusCountsSerializer(serializers.Serializer):
     """How many appointments are in each status (also the reception dashboard's `counts`)."""
 

@@ -16,10 +16,6 @@ class NotificationOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class NotificationListQuerySerializer(serializers.Serializer):
-    unread = serializers.BooleanField(required=False, default=False, help_text="true: only unread entries")
-
-
 class NotificationPageOutputSerializer(serializers.Serializer):
     items = NotificationOutputSerializer(many=True)
     pagination = PaginationMetaSerializer()

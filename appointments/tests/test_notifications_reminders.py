@@ -120,16 +120,16 @@ def test_the_same_job_runs_on_beat():
     from arthomed.celery import app
 
     entries = {entry["task"]: entry for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    entry = entries["appointments.notification_tasks.send_due_reminders"]
+    entry = entries["appointments.tasks.send_due_reminders"]
     assert entry["schedule"] <= 15 * 60
     app.loader.import_default_modules()
-    assert "appointments.notification_tasks.send_due_reminders" in app.tasks
+    assert "appointments.tasks.send_due_reminders" in app.tasks
     assert "appointments.notification_tasks.send_outbound_message" in app.tasks
 
 
 @pytest.mark.django_db
 def test_beat_task_sends_due_reminders(now, patient, doctor, django_capture_on_commit_callbacks):
-    from appointments.notification_tasks import send_due_reminders
+    from appointments.tasks import send_due_reminders
 
     booked(patient, doctor, 5)
     with django_capture_on_commit_callbacks(execute=True):

@@ -2,6 +2,8 @@
 
 import math
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 from rest_framework.pagination import BasePagination
 
@@ -91,8 +93,17 @@ PAGINATION_SCHEMA = {
 
 
 def paginate(view, queryset, serializer_class, message: str = "", context: dict | None = None):
-    """Paginate `queryset` for `view` and answer with the envelope (for APIView-based lists)."""
+    """Paginate `queryset` for `view` and answer with the envelope and a message."""
     paginator = EnvelopePagination()
     rows = paginator.paginate_queryset(queryset, view.request, view)
     data = serializer_class(rows, many=True, context=context or {"request": view.request}).data
     return paginator.get_paginated_response(data, message)
+
+
+# For lists served by an `@action` (drf-spectacular documents pagination only on `list` itself).
+PAGE_PARAMETERS = [
+    OpenApiParameter("page", OpenApiTypes.INT, description="Page number (1-based, default 1)."),
+    OpenApiParameter(
+        "limit", OpenApiTypes.INT, description=f"Items per page (1-{MAX_LIMIT}, default {DEFAULT_LIMIT})."
+    ),
+]

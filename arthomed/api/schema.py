@@ -12,6 +12,7 @@ from djangorestframework_camel_case.util import camelize_re, underscore_to_camel
 from drf_spectacular.contrib.djangorestframework_camel_case import camelize_serializer_fields
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 JSON = "application/json"
@@ -88,7 +89,8 @@ def paginated(item_serializer: type[serializers.Serializer]) -> type[serializers
     """Schema of a paginated `data`: `{items: [...], pagination: {...}}`."""
     name = item_serializer.__name__.removesuffix("Serializer").removesuffix("Output") + "Page"
     attrs = {"items": item_serializer(many=True), "pagination": PaginationMetaSerializer()}
-    return type(f"{name}Serializer", (serializers.Serializer,), attrs)
+    # A page is one object: drf-spectacular must not wrap it in a list again on a ViewSet's `list`.
+    return extend_schema_serializer(many=False)(type(f"{name}Serializer", (serializers.Serializer,), attrs))
 
 
 @functools.cache

@@ -85,8 +85,8 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/api/users/profile/avatar"): Route(ANY_SIGNED_IN, body={"file": "{png}"}, multipart=True),
     ("GET", "/api/users"): Route(ADMIN_ONLY),
     ("GET", "/api/users/doctors"): Route(PUBLIC),
-    ("GET", "/api/users/doctors/{doctor_id}"): Route(PUBLIC, url="/api/users/doctors/{doctor}"),
-    ("PUT", "/api/users/doctors/{doctor_id}/schedule"): Route(
+    ("GET", "/api/users/doctors/{id}"): Route(PUBLIC, url="/api/users/doctors/{doctor}"),
+    ("PUT", "/api/users/doctors/{id}/schedule"): Route(
         DOCTOR_OR_STAFF,
         url="/api/users/doctors/{doctor}/schedule",
         body={"schedule": [{"day": "monday", "startTime": "09:00", "endTime": "13:00"}]},
@@ -94,15 +94,15 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/api/admin/create-user"): Route(
         ADMIN_ONLY, body={"mobileNumber": "{fresh_mobile}", "name": "New Receptionist", "role": "receptionist"}
     ),
-    ("PUT", "/api/admin/users/{user_id}/status"): Route(
+    ("PUT", "/api/admin/users/{id}/status"): Route(
         ADMIN_ONLY, url="/api/admin/users/{other_patient}/status", body={"isActive": False, "reason": "Audit"}
     ),
     # Another doctor's leave is hidden like their schedule (404 DOCTOR_NOT_FOUND).
-    ("GET", "/api/users/doctors/{pk}/leaves"): Route(DOCTOR_OR_STAFF, url="/api/users/doctors/{doctor}/leaves"),
-    ("POST", "/api/users/doctors/{pk}/leaves"): Route(
+    ("GET", "/api/users/doctors/{id}/leaves"): Route(DOCTOR_OR_STAFF, url="/api/users/doctors/{doctor}/leaves"),
+    ("POST", "/api/users/doctors/{id}/leaves"): Route(
         DOCTOR_OR_STAFF, url="/api/users/doctors/{doctor}/leaves", body={"date": "2030-01-08"}
     ),
-    ("DELETE", "/api/users/doctors/{pk}/leaves/{leave_id}"): Route(
+    ("DELETE", "/api/users/doctors/{id}/leaves/{leave_id}"): Route(
         DOCTOR_OR_STAFF, url="/api/users/doctors/{doctor}/leaves/{leave}"
     ),
     # appointments: discovery and booking
@@ -130,30 +130,30 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/api/appointments/pending"): Route(STAFF_ONLY),
     ("GET", "/api/appointments/stats"): Route(ANY_SIGNED_IN),
     # appointments: one appointment
-    ("GET", "/api/appointments/{pk}"): Route(APPOINTMENT_READERS),
-    ("GET", "/api/appointments/{pk}/ics"): Route(APPOINTMENT_READERS),
+    ("GET", "/api/appointments/{id}"): Route(APPOINTMENT_READERS),
+    ("GET", "/api/appointments/{id}/ics"): Route(APPOINTMENT_READERS),
     ("POST", "/api/appointments/confirm"): Route(
         STAFF_ONLY, body={"appointmentId": "{appointment}"}, status=AppointmentStatus.PENDING
     ),
-    ("POST", "/api/appointments/{pk}/confirm"): Route(STAFF_ONLY, status=AppointmentStatus.PENDING),
-    ("POST", "/api/appointments/{pk}/reject"): Route(
+    ("POST", "/api/appointments/{id}/confirm"): Route(STAFF_ONLY, status=AppointmentStatus.PENDING),
+    ("POST", "/api/appointments/{id}/reject"): Route(
         STAFF_ONLY, body={"reason": "Full"}, status=AppointmentStatus.PENDING
     ),
-    ("PUT", "/api/appointments/{pk}/cancel"): Route(
+    ("PUT", "/api/appointments/{id}/cancel"): Route(
         outcomes(STAFF | {"patient"}, not_found={"other_patient"}), body={"reason": "Cannot come"}
     ),
-    ("PUT", "/api/appointments/{pk}/reschedule"): Route(
+    ("PUT", "/api/appointments/{id}/reschedule"): Route(
         outcomes(STAFF | {"patient"}, not_found={"other_patient"}),
         body={"appointmentDate": "2030-01-07", "appointmentTime": "10:00"},
     ),
-    ("PUT", "/api/appointments/{pk}/status"): Route(
+    ("PUT", "/api/appointments/{id}/status"): Route(
         outcomes(STAFF | {"doctor"}, not_found={"other_doctor"}), body={"status": "no-show"}, starts_in_hours=-1
     ),
-    ("PUT", "/api/appointments/{pk}/visit-summary"): Route(
+    ("PUT", "/api/appointments/{id}/visit-summary"): Route(
         outcomes({"admin", "doctor"}, not_found={"other_doctor"}), body={"visitSummary": {"diagnosis": "Sprain"}}
     ),
-    ("PUT", "/api/appointments/{pk}/payment"): Route(STAFF_ONLY, body={"status": "paid", "method": "cash"}),
-    ("POST", "/api/appointments/{pk}/feedback"): Route(
+    ("PUT", "/api/appointments/{id}/payment"): Route(STAFF_ONLY, body={"status": "paid", "method": "cash"}),
+    ("POST", "/api/appointments/{id}/feedback"): Route(
         outcomes({"patient"}, not_found={"other_patient"}), body={"rating": 5}, status=AppointmentStatus.COMPLETED
     ),
     # files
@@ -162,14 +162,15 @@ ROUTES: dict[tuple[str, str], Route] = {
         body={"appointmentId": "{appointment}", "category": "report", "files": "{png}"},
         multipart=True,
     ),
-    ("GET", "/api/files/{pk}"): Route(FILE_READERS, url="/api/files/{file}"),
+    ("GET", "/api/files/{id}"): Route(FILE_READERS, url="/api/files/{file}"),
     ("GET", "/api/files/{file_type}/{filename}"): Route(FILE_READERS, url="/api/files/reports/{filename}"),
+    ("GET", "/api/files/uploads/{path}"): Route(FILE_READERS, url="/api/files/{stored_path}"),
     # Delete: the uploader (the patient) or an admin; readers who may not delete are refused.
-    ("DELETE", "/api/files/{pk}"): Route(outcomes({"admin", "patient"}, not_found=NOT_OWNERS), url="/api/files/{file}"),
+    ("DELETE", "/api/files/{id}"): Route(outcomes({"admin", "patient"}, not_found=NOT_OWNERS), url="/api/files/{file}"),
     # notifications: everyone sees only their own feed
     ("GET", "/api/notifications"): Route(ANY_SIGNED_IN),
     ("PUT", "/api/notifications/read-all"): Route(ANY_SIGNED_IN),
-    ("PUT", "/api/notifications/{pk}/read"): Route(
+    ("PUT", "/api/notifications/{id}/read"): Route(
         outcomes({"patient"}, not_found=SIGNED_IN - {"patient"}), url="/api/notifications/{notification}/read"
     ),
     # Twilio's callback is public but signed: an unsigned call is refused whoever sends it.
@@ -245,6 +246,7 @@ def placeholders(route: Route, world: dict, actor: str) -> dict:
         "other_patient": world["other_patient"].pk,
         "file": report.pk,
         "filename": report.file.name.rsplit("/", 1)[-1],
+        "stored_path": report.file.name,
         "leave": DoctorLeave.objects.create(doctor=doctor, date=dt.date(2030, 1, 9)).pk,
         "notification": Notification.objects.create(
             user=patient, kind=NotificationKind.CONFIRMED, title="Confirmed", body="See you", appointment=appointment
@@ -263,7 +265,7 @@ def test_route_outcome_per_actor(world, key, actor):
     method, path = key
     route = ROUTES[key]
     values = placeholders(route, world, actor)
-    url = fill(route.url or path.replace("{pk}", "{appointment}"), values)
+    url = fill(route.url or path.replace("{id}", "{appointment}"), values)
     client = client_for(None if actor == "anonymous" else world[actor])
     call = getattr(client, method.lower())
     if route.body is None:

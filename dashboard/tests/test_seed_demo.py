@@ -12,8 +12,8 @@ from accounts.models import DoctorProfile, ScheduleBlock, User
 from appointments.models import ACTIVE_STATUSES, Appointment, AppointmentStatus
 from appointments.tests.factories import clinic_dt
 from arthomed.core.roles import Role
-from dashboard.services import demo_appointments
-from dashboard.services.demo_clinic import ADMIN, DOCTORS, PATIENTS, RECEPTIONIST
+from dashboard.demo import appointments as demo_appointments
+from dashboard.demo.clinic import ADMIN, DOCTORS, PATIENTS, RECEPTIONIST
 
 pytestmark = pytest.mark.django_db
 NOW = clinic_dt(dt.date(2026, 3, 16), 11)
@@ -54,6 +54,28 @@ def test_seeds_the_clinic_and_prints_the_logins():
     for number in [ADMIN["mobile_number"], RECEPTIONIST["mobile_number"], DOCTORS[0]["mobile_number"], PATIENTS[0][0]]:
         assert number in out
     assert "console SMS backend" in out
+    roles = f"1 admin, {len(DOCTORS)} doctor, {len(PATIENTS)} patient, 1 receptionist"
+    assert f"Created users by role: {roles}" in out
+    assert "Created appointments by status: none" in out
+
+
+@time_machine.travel(NOW, tick=False)
+def test_prints_what_it_made_by_role_and_status():
+    seed()
+    patients_before = User.objects.filter(role=Role.PATIENT).count()
+    out, _ = seed("--appointments", "200")
+
+    def printed(prefix: str) -> dict:
+        line = next(line for line in out.splitlines() if line.startswith(prefix))
+        return {name: int(n) for n, name in (part.split(" ") for part in line.removeprefix(prefix).split(", "))}
+
+    # The clinic was already there; only the load-test patients the appointments need are new.
+    new_patients = User.objects.filter(role=Role.PATIENT).count() - patients_before
+    assert new_patients > 0
+    assert printed("Created users by role: ") == {"patient": new_patients}
+    made = printed("Created appointments by status: ")
+    assert made == dict(Appointment.objects.values_list("status").annotate(n=Count("id")).order_by())
+    assert sum(made.values()) == 200
 
 
 def test_is_idempotent():

@@ -12,7 +12,7 @@ from django.test.client import encode_multipart
 
 from accounts.tokens import tokens_for
 from appointments.tests.factories import AppointmentFactory
-from appointments.views.uploads import AppointmentFilesUploadView
+from appointments.views.uploads import AppointmentFileViewSet
 from arthomed.core.errors import InvalidFileType
 from files.models import FileKind, StoredFile
 from files.services import file_delete, file_remove, file_store, files_rollback_guard, files_store_many
@@ -149,7 +149,7 @@ def test_oversized_file_is_refused_while_streaming(patient, doctor, settings, tm
         HTTP_AUTHORIZATION=f"Bearer {tokens_for(patient)['accessToken']}",
         **{"wsgi.input": stream},
     )
-    response = AppointmentFilesUploadView.as_view()(request)
+    response = AppointmentFileViewSet.as_view({"post": "upload_appointments"})(request)
     assert response.status_code == 413
     assert response.data["error"]["code"] == "FILE_TOO_LARGE"
     assert stream.bytes_read < settings.FILE_MAX_BYTES + 1024 * 1024

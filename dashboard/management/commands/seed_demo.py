@@ -4,8 +4,13 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from accounts.models import User
-from dashboard.services import demo_appointments_create, demo_clinic_seed
-from dashboard.services.demo_clinic import ADMIN
+from dashboard.demo import demo_appointments_create, demo_clinic_seed, demo_counts
+from dashboard.demo.clinic import ADMIN
+
+
+def counted(counts) -> str:
+    """`4 doctor, 6 patient` (sorted by name), or `none`."""
+    return ", ".join(f"{n} {name}" for name, n in sorted(counts.items())) or "none"
 
 
 class Command(BaseCommand):
@@ -29,6 +34,7 @@ class Command(BaseCommand):
                 self.stdout.write("Database already has users; demo clinic not seeded.")
                 return
             count = 0  # the demo clinic is already here: only show its logins again
+        before = demo_counts()
         clinic = demo_clinic_seed()
         self.stdout.write(
             f"Demo clinic ready ({len(clinic.created)} people created). Sign in with one of these mobile numbers; "
@@ -43,3 +49,6 @@ class Command(BaseCommand):
             with tqdm(total=count, desc="appointments", unit="row", file=self.stderr) as bar:
                 inserted = demo_appointments_create(count=count, batch_size=options["batch_size"], progress=bar.update)
             self.stdout.write(f"Added {inserted} appointments.")
+        made = demo_counts() - before
+        self.stdout.write(f"Created users by role: {counted(made.users)}")
+        self.stdout.write(f"Created appointments by status: {counted(made.appointments)}")

@@ -34,7 +34,7 @@ from appointments.models import (
     PurposeOfVisit,
     RefundStatus,
 )
-from dashboard.services.demo_clinic import (
+from dashboard.demo.clinic import (
     SLOT_MINUTES,
     WEEKLY_HOURS,
     demo_clinic_seed,
