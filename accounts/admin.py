@@ -17,6 +17,7 @@ from accounts.phone import normalize_mobile
 from accounts.services.users import schedule_validate, user_create, user_delete_account, user_status_set
 from accounts.views.pages import OtpStepForm
 from arthomed.core.errors import ApplicationError, ValidationFailed
+from arthomed.core.names import validate_person_name
 from arthomed.core.roles import STAFF_ROLES, Role
 
 ERROR_FIELD = re.compile(r"\[(?P<index>\d+)\]\.(?P<field>startTime|endTime)$")
@@ -80,7 +81,17 @@ class DoctorProfileInline(admin.StackedInline):
     exclude = ["rating_total"]
 
 
-class UserAddForm(forms.ModelForm):
+class PersonNameFormMixin:
+    """The project's one name rule (arthomed/core/names.py), applied when the name is set or changed."""
+
+    def clean_name(self):
+        name = (self.cleaned_data.get("name") or "").strip()
+        if name and "name" in self.changed_data:
+            validate_person_name(name)
+        return name
+
+
+class UserAddForm(PersonNameFormMixin, forms.ModelForm):
     # Wider than the stored 10 digits: "+91 98765 43210" is accepted and normalised.
     mobile_number = forms.CharField(max_length=20, help_text="Indian mobile number, e.g. 9876543210")
 
@@ -98,7 +109,7 @@ class UserAddForm(forms.ModelForm):
         return (self.cleaned_data.get("email") or "").strip().lower() or None
 
 
-class UserChangeForm(forms.ModelForm):
+class UserChangeForm(PersonNameFormMixin, forms.ModelForm):
     class Meta:
         model = User
         fields = [

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from accounts.models import DoctorLeave, LeaveReason
 from appointments.models import PurposeOfVisit
-from arthomed.api.fields import ClockTimeField
+from arthomed.api.fields import ClockTimeField, PersonNameField
 
 
 class SlotsQueryInputSerializer(serializers.Serializer):
@@ -75,7 +75,7 @@ class AppointmentBookInputSerializer(serializers.Serializer):
     # Staff only: an existing patient, or a walk-in's number and name (the account is created).
     patient_id = serializers.CharField(max_length=64, required=False)
     patient_mobile_number = serializers.CharField(max_length=20, required=False)
-    patient_name = serializers.CharField(max_length=100, required=False)
+    patient_name = PersonNameField(required=False)
 
 
 class AppointmentRescheduleInputSerializer(serializers.Serializer):
