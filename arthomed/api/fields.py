@@ -28,3 +28,20 @@ class PersonNameField(serializers.CharField):
         super().__init__(**kwargs)
         # The rule checks the length first, so an oversized value costs nothing more.
         self.validators.append(validate_person_name)
+
+
+# Dates the clinic can mean. Python dates end at 9999-12-31, so a day's arithmetic near
+# either end overflows (a 500): such dates are refused as input instead.
+CLINIC_MIN_YEAR = 1900
+CLINIC_MAX_YEAR = 2999
+CLINIC_YEAR_MESSAGE = f"Date must be between {CLINIC_MIN_YEAR} and {CLINIC_MAX_YEAR}"
+
+
+class ClinicDateField(serializers.DateField):
+    """A `YYYY-MM-DD` date within the years the clinic's calendar covers."""
+
+    def to_internal_value(self, value):
+        day = super().to_internal_value(value)
+        if not CLINIC_MIN_YEAR <= day.year <= CLINIC_MAX_YEAR:
+            raise serializers.ValidationError(CLINIC_YEAR_MESSAGE)
+        return day
