@@ -65,7 +65,7 @@ CSRF_FAILURE_VIEW = "arthomed.api.views.csrf_failure"
 PORT = env_int("PORT", 3001)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "accounts.admin_site.StaffAdminConfig",  # django.contrib.admin, signed in to by SMS code
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -346,6 +346,9 @@ OTP_MAX_ATTEMPTS = env_int("OTP_MAX_ATTEMPTS", 3)
 OTP_RESEND_COOLDOWN_SECONDS = env_int("OTP_RESEND_COOLDOWN_SECONDS", 60)
 OTP_MAX_PER_NUMBER_PER_HOUR = env_int("OTP_MAX_PER_NUMBER_PER_HOUR", 5)
 OTP_MAX_PER_IP_PER_HOUR = env_int("OTP_MAX_PER_IP_PER_HOUR", 20)
+# The longest strangers can hold up someone's sign-in: with the hourly budget spent and no
+# usable code, a new SMS goes this long after the last (accounts/services/auth.py).
+OTP_LOCKOUT_SECONDS = env_int("OTP_LOCKOUT_SECONDS", 900)
 OTP_SMS_APP_HASH = env("OTP_SMS_APP_HASH")
 BOOKING_MIN_NOTICE_MINUTES = env_int("BOOKING_MIN_NOTICE_MINUTES", 60)
 BOOKING_HORIZON_DAYS = env_int("BOOKING_HORIZON_DAYS", 60)
