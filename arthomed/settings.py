@@ -230,6 +230,9 @@ if STORAGE_BACKEND == "s3":
     }
 FILE_MAX_BYTES = env_int("FILE_MAX_BYTES", 10 * 1024 * 1024)
 FILE_MAX_COUNT = env_int("FILE_MAX_COUNT", 5)
+# Images above this many pixels are refused from their header, before decoding (a small
+# PNG can hold a huge canvas: decoding 88 M pixels takes ~340 MB).
+FILE_MAX_PIXELS = env_int("FILE_MAX_PIXELS", 40_000_000)
 # JSON bodies are small; uploads are bounded by the per-file and per-request limits.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("JSON_MAX_BYTES", 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
