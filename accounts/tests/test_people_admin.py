@@ -211,6 +211,18 @@ class TestAdminInAdmin:
         assert response.status_code == 200
         assert "already exists" in response.content.decode()
 
+    @pytest.mark.parametrize("name", ["a" + "." * 30 + "!", "R2-D2"])
+    def test_admin_forms_apply_the_name_rule(self, admin_user, patient, name):
+        client = admin_client(admin_user)
+        added = client.post(
+            "/admin/accounts/user/add/", {"mobile_number": "9123456780", "name": name, "role": "patient"}
+        )
+        changed = client.post(user_url(patient), change_data(patient, name=name))
+        for response in (added, changed):
+            assert response.status_code == 200
+            assert "Name must be 2-100 characters" in response.content.decode()
+        assert not User.objects.filter(mobile_number="9123456780").exists()
+
     def test_admin_sees_staff(self, admin_user, receptionist):
         content = admin_client(admin_user).get("/admin/accounts/user/").content.decode()
         assert receptionist.name in content
