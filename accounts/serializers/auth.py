@@ -27,9 +27,12 @@ class LogoutInputSerializer(serializers.Serializer):
 
 
 class OtpSentOutputSerializer(serializers.Serializer):
-    message = serializers.CharField()
+    message = serializers.CharField(
+        help_text="'OTP sent to your mobile number'; or, once the number's hourly SMS budget is spent, "
+        "that the latest code already sent stays valid (no new SMS)"
+    )
     expires_in = serializers.IntegerField(help_text="Seconds the code stays valid")
-    resend_after = serializers.IntegerField(help_text="Seconds before another code may be requested")
+    resend_after = serializers.IntegerField(help_text="Seconds before another SMS may be sent")
 
 
 class TokensOutputSerializer(serializers.Serializer):

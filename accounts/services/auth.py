@@ -111,7 +111,7 @@ def _holdable(otp: OtpCode, now: datetime) -> bool:
     return not otp.is_spent and otp.attempts < settings.OTP_MAX_ATTEMPTS and now < otp.created_at + OTP_COUNT_WINDOW
 
 
-def _hold(otp: OtpCode, now: datetime) -> dict:
+def _hold(otp: OtpCode, now: datetime, *, budget_frees_at: datetime) -> dict:
     """Keep the code already sent usable instead of sending another (the number's SMS budget is spent).
 
     Its life is renewed for another `OTP_EXPIRY_SECONDS`, never past an hour from its SMS:
@@ -124,7 +124,7 @@ def _hold(otp: OtpCode, now: datetime) -> dict:
     return {
         "message": OTP_HELD_MESSAGE,
         "expires_in": int(_seconds_until(otp.expires_at, now)),
-        "resend_after": int(_seconds_until(otp.created_at + timedelta(seconds=settings.OTP_LOCKOUT_SECONDS), now)),
+        "resend_after": int(_seconds_until(budget_frees_at, now)),
     }
 
 
@@ -148,7 +148,8 @@ def _send_decision(mobile_number: str, now: datetime) -> dict | None:
     if recent.count() < settings.OTP_MAX_PER_NUMBER_PER_HOUR:
         return None
     if _holdable(latest, now):
-        return _hold(latest, now)
+        oldest = recent.order_by("created_at", "pk").first()
+        return _hold(latest, now, budget_frees_at=oldest.created_at + OTP_COUNT_WINDOW)
     lockout_ends = latest.created_at + timedelta(seconds=settings.OTP_LOCKOUT_SECONDS)
     if lockout_ends <= now:
         return None

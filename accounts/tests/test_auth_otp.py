@@ -191,7 +191,10 @@ class TestSendOtp:
 
         response = send(api, "9876543210")
         assert response.status_code == 200
-        assert response.json()["data"]["message"] == OTP_HELD_MESSAGE
+        data = response.json()["data"]
+        assert data["message"] == OTP_HELD_MESSAGE
+        assert data["resendAfter"] == 3600 - 5 * 61  # when the first SMS leaves the hour
+        assert data["expiresIn"] == 300  # renewed from now
         assert len(sms.outbox) == 5
         assert verify(api, "9876543210", latest).status_code == 200
 
