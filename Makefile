@@ -53,10 +53,11 @@ fmt: dev-venv
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-## static checks CI runs besides the tests
+## static checks CI runs besides the tests (ruff, the ReDoS audit of every regex, migrations, OpenAPI)
 check: dev-venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PY) -m arthomed.redos_check
 	SECRET_KEY=check-only-secret-key-0123456789abcdefghij $(PY) manage.py makemigrations --check --dry-run
 	SECRET_KEY=check-only-secret-key-0123456789abcdefghij $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 

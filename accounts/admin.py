@@ -15,26 +15,11 @@ from django.forms.models import BaseInlineFormSet
 from accounts.models import DoctorLeave, DoctorProfile, ScheduleBlock, User
 from accounts.phone import normalize_mobile
 from accounts.services.users import schedule_validate, user_create, user_delete_account, user_status_set
-from accounts.views.pages import OtpStepForm
 from arthomed.core.errors import ApplicationError, ValidationFailed
-from arthomed.core.roles import STAFF_ROLES, Role
+from arthomed.core.names import validate_person_name
+from arthomed.core.roles import Role
 
 ERROR_FIELD = re.compile(r"\[(?P<index>\d+)\]\.(?P<field>startTime|endTime)$")
-
-
-class AdminOtpLoginForm(OtpStepForm):
-    """`/admin/login/`: the app's SMS-code sign-in, for admins and receptionists only."""
-
-    code_sent_message = "If this number belongs to a staff account, we have sent it a 6-digit code. Enter it below."
-    no_account_message = "This number cannot sign in to the admin."
-
-    def eligible_users(self):
-        return User.objects.filter(is_active=True, role__in=STAFF_ROLES)
-
-
-admin.site.login_form = AdminOtpLoginForm
-admin.site.site_header = "Arthomed administration"
-admin.site.site_title = "Arthomed admin"
 
 
 class ScheduleFormSet(BaseInlineFormSet):
@@ -80,7 +65,17 @@ class DoctorProfileInline(admin.StackedInline):
     exclude = ["rating_total"]
 
 
-class UserAddForm(forms.ModelForm):
+class PersonNameFormMixin:
+    """The project's one name rule (arthomed/core/names.py), applied when the name is set or changed."""
+
+    def clean_name(self):
+        name = (self.cleaned_data.get("name") or "").strip()
+        if name and "name" in self.changed_data:
+            validate_person_name(name)
+        return name
+
+
+class UserAddForm(PersonNameFormMixin, forms.ModelForm):
     # Wider than the stored 10 digits: "+91 98765 43210" is accepted and normalised.
     mobile_number = forms.CharField(max_length=20, help_text="Indian mobile number, e.g. 9876543210")
 
@@ -98,7 +93,7 @@ class UserAddForm(forms.ModelForm):
         return (self.cleaned_data.get("email") or "").strip().lower() or None
 
 
-class UserChangeForm(forms.ModelForm):
+class UserChangeForm(PersonNameFormMixin, forms.ModelForm):
     class Meta:
         model = User
         fields = [

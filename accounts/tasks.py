@@ -2,7 +2,8 @@
 
 from celery import shared_task
 
-from accounts.services.auth import otp_purge, tokens_purge_expired
+from accounts.services.auth import otp_purge
+from accounts.services.sessions import tokens_purge_expired
 
 
 @shared_task(name="accounts.tasks.purge_expired_otps")

@@ -61,10 +61,11 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if not DEBUG else "*")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "arthomed.api.views.csrf_failure"
 PORT = env_int("PORT", 3001)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "accounts.admin_site.StaffAdminConfig",  # django.contrib.admin, signed in to by SMS code
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -229,6 +230,9 @@ if STORAGE_BACKEND == "s3":
     }
 FILE_MAX_BYTES = env_int("FILE_MAX_BYTES", 10 * 1024 * 1024)
 FILE_MAX_COUNT = env_int("FILE_MAX_COUNT", 5)
+# Images above this many pixels are refused from their header, before decoding (a small
+# PNG can hold a huge canvas: decoding 88 M pixels takes ~340 MB).
+FILE_MAX_PIXELS = env_int("FILE_MAX_PIXELS", 40_000_000)
 # JSON bodies are small; uploads are bounded by the per-file and per-request limits.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("JSON_MAX_BYTES", 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -272,7 +276,7 @@ CORS_ALLOW_HEADERS = [
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["arthomed.api.renderers.EnvelopeJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "djangorestframework_camel_case.parser.CamelCaseJSONParser",
+        "arthomed.api.parsers.SafeJSONParser",
         "djangorestframework_camel_case.parser.CamelCaseMultiPartParser",
         "djangorestframework_camel_case.parser.CamelCaseFormParser",
     ],
@@ -346,6 +350,9 @@ OTP_MAX_ATTEMPTS = env_int("OTP_MAX_ATTEMPTS", 3)
 OTP_RESEND_COOLDOWN_SECONDS = env_int("OTP_RESEND_COOLDOWN_SECONDS", 60)
 OTP_MAX_PER_NUMBER_PER_HOUR = env_int("OTP_MAX_PER_NUMBER_PER_HOUR", 5)
 OTP_MAX_PER_IP_PER_HOUR = env_int("OTP_MAX_PER_IP_PER_HOUR", 20)
+# The longest strangers can hold up someone's sign-in: with the hourly budget spent and no
+# usable code, a new SMS goes this long after the last (accounts/services/auth.py).
+OTP_LOCKOUT_SECONDS = env_int("OTP_LOCKOUT_SECONDS", 900)
 OTP_SMS_APP_HASH = env("OTP_SMS_APP_HASH")
 BOOKING_MIN_NOTICE_MINUTES = env_int("BOOKING_MIN_NOTICE_MINUTES", 60)
 BOOKING_HORIZON_DAYS = env_int("BOOKING_HORIZON_DAYS", 60)

@@ -3,7 +3,9 @@
 Starts gunicorn on 127.0.0.1 against a fresh database (SQLite in a temp dir, or
 `FUZZ_DATABASE_URL`), seeds the demo clinic, mints a token per role, then runs
 schemathesis for anonymous + each role with bounded examples and time. Fails when
-any operation answers a 5xx or a response that violates the documented schema.
+any operation answers a 5xx or a response that violates the documented schema, answers
+slower than 5 s, or drops the connection / times out (a network error: a stalled or
+crashed worker must never pass as "no finding").
 
     .venv/bin/python bench/fuzz.py --max-examples 25 --max-time 120
 """
@@ -23,6 +25,10 @@ PYTHON = sys.executable
 BIN = Path(PYTHON).parent
 ROLES = ["anonymous", "patient", "doctor", "receptionist", "admin"]
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
+# A slower answer is a finding (ST112): one slow request holds a worker thread.
+MAX_RESPONSE_SECONDS = "5"
+# A request still unanswered after this is a network error, which fails the run too.
+REQUEST_TIMEOUT_SECONDS = "10"
 # Operations that end the session the run is using (the token would die mid-run).
 SESSION_ENDERS = ["/api/auth/logout", "/api/users/profile"]
 
@@ -80,8 +86,10 @@ def run_role(role: str, token: str | None, base: str, args, report_dir: Path) ->
         # ("AST constructor recursion depth mismatch"), a tool error, not an API finding.
         "--workers",
         "1",
+        "--max-response-time",
+        MAX_RESPONSE_SECONDS,
         "--request-timeout",
-        "20",
+        REQUEST_TIMEOUT_SECONDS,
         "--generation-database",
         "none",
         "--no-color",
@@ -95,7 +103,11 @@ def run_role(role: str, token: str | None, base: str, args, report_dir: Path) ->
         for path in SESSION_ENDERS:
             command += ["--exclude-path", path]
     print(f"\n==> schemathesis as {role}", flush=True)
-    return subprocess.run(command, cwd=ROOT, check=False).returncode
+    returncode = subprocess.run(command, cwd=ROOT, check=False).returncode
+    # schemathesis 4 already exits non-zero on network errors; the report is checked as well, so
+    # a future change of its exit codes cannot turn a dropped connection into a pass.
+    errored = "<error" in (report_dir / f"fuzz-{role}.xml").read_text()
+    return returncode or int(errored)
 
 
 def main() -> int:
@@ -133,7 +145,10 @@ def main() -> int:
             errors = (workdir / "server.log").read_text()
             if "Traceback" in errors:
                 print("\nServer tracebacks:\n" + errors[-5000:])
-    print("\nfuzz: " + (f"FAILED for {', '.join(failed)}" if failed else "no 5xx, no schema violations"))
+    print(
+        "\nfuzz: "
+        + (f"FAILED for {', '.join(failed)}" if failed else "no 5xx, schema violation, slow answer or network error")
+    )
     return 1 if failed else 0
 
 

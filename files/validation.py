@@ -3,13 +3,17 @@
 The client's file name and Content-Type are never trusted: the type comes from the
 bytes (magic numbers via `filetype`), images must decode completely in Pillow, a PDF
 must start and end like one, and anything carrying markup another program would run
-(a polyglot) is refused. Images are re-encoded without their metadata, so EXIF (GPS,
-camera serials) and anything appended after the picture never reach storage.
+(a polyglot) is refused, and so is a PDF carrying active content (scripts, actions,
+launches, attachments), also when hidden in compressed object streams. Images are
+refused above `FILE_MAX_PIXELS` from their header, decoded once, and re-encoded without
+their metadata, so EXIF (GPS, camera serials), text chunks, comments and anything
+appended after the picture never reach storage.
 """
 
 import io
 import re
 import unicodedata
+import zlib
 from dataclasses import dataclass
 
 import filetype
@@ -33,6 +37,18 @@ HEAD_MARKERS = (b"<html", b"<script", b"<!doctype", b"<svg", b"<?xml", b"<body",
 # Searched through the whole file: long enough never to occur by chance in compressed data.
 ACTIVE_CONTENT_MARKERS = (b"<script", b"<iframe", b"<!doctype html", b"<?php", b"javascript:")
 PDF_TAIL_WINDOW = 1024
+# PDF names that make a reader run or open something: scripts, actions on open or on
+# events, launching programs, attached files, Flash/3D content, XFA forms (which script).
+PDF_ACTIVE_NAMES = frozenset(
+    {"JavaScript", "JS", "OpenAction", "AA", "Launch", "EmbeddedFile", "EmbeddedFiles", "RichMedia", "XFA"}
+)
+# A name runs to the next whitespace or delimiter; `#xx` escapes spell any byte (`/J#61vaScript`).
+PDF_NAME_RE = re.compile(rb"/([^\s()<>\[\]{}/%]*)")
+PDF_HEX_ESCAPE_RE = re.compile(rb"#([0-9A-Fa-f]{2})")
+PDF_STREAM_RE = re.compile(rb"stream\r?\n")
+# Object streams hide dictionaries inside compressed data: they are inflated (up to this
+# much in all, so a deflate bomb costs nothing) and searched too.
+PDF_INFLATE_BUDGET = 20 * 1024 * 1024
 
 SAFE_NAME_PUNCTUATION = frozenset(" .()-_")
 _UNDERSCORES = re.compile(r"_{2,}")
@@ -129,34 +145,80 @@ def _check_pdf(raw: bytes, label: str) -> bytes:
         raise _invalid(label, "a PDF must start with %PDF-")
     if b"%%EOF" not in raw[-PDF_TAIL_WINDOW:]:
         raise _invalid(label, "the PDF is truncated (no %%EOF trailer)")
+    active = _pdf_active_names(raw)
+    for stream in _pdf_object_streams(raw, label):
+        active |= _pdf_active_names(stream)
+    if active:
+        raise _invalid(label, f"the PDF carries active content ({', '.join(sorted(active))})")
     return raw
 
 
+def _pdf_names(data: bytes) -> set[str]:
+    return {
+        PDF_HEX_ESCAPE_RE.sub(lambda match: bytes.fromhex(match[1].decode()), name).decode("latin-1")
+        for name in PDF_NAME_RE.findall(data)
+    }
+
+
+def _pdf_active_names(data: bytes) -> set[str]:
+    return _pdf_names(data) & PDF_ACTIVE_NAMES
+
+
+def _pdf_object_streams(raw: bytes, label: str) -> list[bytes]:
+    """The inflated content of every object stream (`/Type /ObjStm`), within one budget."""
+    inflated, budget = [], PDF_INFLATE_BUDGET
+    for match in PDF_STREAM_RE.finditer(raw):
+        if raw[match.start() - 3 : match.start()] == b"end":
+            continue
+        start = match.end()
+        dictionary = raw[raw.rfind(b"obj", 0, match.start()) + 3 : match.start()]
+        if "ObjStm" not in _pdf_names(dictionary):
+            continue
+        end = raw.find(b"endstream", start)
+        inflater = zlib.decompressobj()
+        try:
+            data = inflater.decompress(raw[start : end if end != -1 else len(raw)], budget + 1)
+        except zlib.error as exc:
+            # Not deflated, or encrypted: what cannot be read cannot be shown to be safe.
+            raise _invalid(label, "the PDF has an object stream that cannot be checked") from exc
+        budget -= len(data)
+        if budget < 0:
+            raise _invalid(label, "the PDF's object streams are too large to check")
+        inflated.append(data)
+    return inflated
+
+
 def _clean_image(raw: bytes, mime_type: str, label: str) -> bytes:
-    """Decode the whole image (catches truncation and bombs), then re-encode it without metadata."""
+    """Decode the image once (catches truncation and bombs), then re-encode it without metadata.
+
+    `Image.open` reads only the header, so the pixel limit is checked before a single pixel
+    is decoded; `load()` is the one decode, and the re-encoding works from its result.
+    """
     expected_format = PILLOW_FORMATS[mime_type]
     try:
-        with Image.open(io.BytesIO(raw)) as probe:
-            if probe.format != expected_format:
-                raise _invalid(label, "the image does not match its type")
-            # Checked here rather than through Pillow's warning, which is process-global state.
-            limit = Image.MAX_IMAGE_PIXELS
-            if limit and probe.width * probe.height > limit:
-                raise _invalid(label, "the image has too many pixels")
-            probe.verify()
         image = Image.open(io.BytesIO(raw))
-        image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
         raise _invalid(label, "the image is damaged or incomplete") from exc
     with image:
+        if image.format != expected_format:
+            raise _invalid(label, "the image does not match its type")
+        if image.width * image.height > settings.FILE_MAX_PIXELS:
+            raise _invalid(label, f"the image has more than {settings.FILE_MAX_PIXELS:,} pixels")
+        try:
+            image.load()
+        except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+            raise _invalid(label, "the image is damaged or incomplete") from exc
         return _reencode(image, expected_format)
 
 
 def _reencode(image: Image.Image, image_format: str) -> bytes:
+    """Pixels (and the colour profile) only: Pillow writes no text, comment or EXIF segment unless told,
+    except a JPEG's `COM` comment, which it copies from the source unless given an empty one."""
     out = io.BytesIO()
     icc_profile = image.info.get("icc_profile")
     extra = {"icc_profile": icc_profile} if icc_profile else {}
     if image_format == "JPEG":
+        extra["comment"] = b""
         orientation = image.getexif().get(ExifTags.Base.Orientation, 1)
         if orientation in (None, 1):
             # Same quantisation tables as the original: metadata goes, quality stays.

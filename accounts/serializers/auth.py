@@ -3,9 +3,7 @@
 from rest_framework import serializers
 
 from accounts.serializers.people import UserOutputSerializer
-
-# SPEC.md §4: letters, spaces, `.`, `'` and `-`.
-NAME_PATTERN = r"^[^\W\d_]+(?:[ .'\-]+[^\W\d_]*)*$"
+from arthomed.api.fields import PersonNameField
 
 
 class SendOtpInputSerializer(serializers.Serializer):
@@ -16,13 +14,7 @@ class SendOtpInputSerializer(serializers.Serializer):
 class VerifyOtpInputSerializer(serializers.Serializer):
     mobile_number = serializers.CharField(max_length=32, trim_whitespace=True)
     otp = serializers.RegexField(r"^\d{6}$", error_messages={"invalid": "OTP must be exactly 6 digits"})
-    name = serializers.RegexField(
-        NAME_PATTERN,
-        min_length=2,
-        max_length=100,
-        required=False,
-        error_messages={"invalid": "Name may contain only letters, spaces, dots, apostrophes and hyphens"},
-    )
+    name = PersonNameField(required=False)
     email = serializers.EmailField(max_length=254, required=False)
 
 
@@ -35,9 +27,12 @@ class LogoutInputSerializer(serializers.Serializer):
 
 
 class OtpSentOutputSerializer(serializers.Serializer):
-    message = serializers.CharField()
+    message = serializers.CharField(
+        help_text="'OTP sent to your mobile number'; or, once the number's hourly SMS budget is spent, "
+        "that the latest code already sent stays valid (no new SMS)"
+    )
     expires_in = serializers.IntegerField(help_text="Seconds the code stays valid")
-    resend_after = serializers.IntegerField(help_text="Seconds before another code may be requested")
+    resend_after = serializers.IntegerField(help_text="Seconds before another SMS may be sent")
 
 
 class TokensOutputSerializer(serializers.Serializer):

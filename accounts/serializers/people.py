@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import BloodGroup, DoctorProfile, Gender, ScheduleBlock, User, Weekday
-from arthomed.api.fields import ClockTimeField
+from arthomed.api.fields import ClockTimeField, PersonNameField
 from arthomed.core.roles import Role
 
 
@@ -168,14 +168,6 @@ class DoctorPublicOutputSerializer(serializers.ModelSerializer):
 
 
 # --- Input ------------------------------------------------------------------
-
-NAME_PATTERN = r"^[A-Za-z][A-Za-z .'\-]*$"
-NAME_MESSAGE = "Name must be 2-100 characters: letters, spaces, dots, apostrophes and hyphens"
-
-
-class PersonNameField(serializers.RegexField):
-    def __init__(self, **kwargs):
-        super().__init__(NAME_PATTERN, min_length=2, max_length=100, error_messages={"invalid": NAME_MESSAGE}, **kwargs)
 
 
 class LowerEmailField(serializers.EmailField):

@@ -1,6 +1,14 @@
-"""Sign-in (SPEC.md §3): one-time codes by SMS, and the JWT session lifecycle.
+"""Sign-in (SPEC.md §3): one-time codes by SMS (sessions are in accounts/services/sessions.py).
 
-OTP abuse limits are counted from `OtpCode` rows in the database, so they hold across
+Limits per mobile number, designed so that nobody can be locked out by strangers:
+- one SMS per `OTP_RESEND_COOLDOWN_SECONDS`, at most `OTP_MAX_PER_NUMBER_PER_HOUR` in any hour;
+- when that budget is spent, asking again sends nothing: the latest code already sent
+  (every code goes to the number's owner) stays valid, renewed up to an hour from its SMS;
+- when the budget is spent and no code is usable (used, or killed by `OTP_MAX_ATTEMPTS`
+  wrong tries), one more SMS may go `OTP_LOCKOUT_SECONDS` (15 min) after the last one.
+So SMS to one number stay at most budget + 3600 / lockout an hour (5 + 4 by default),
+and a stranger asking for codes from any number of addresses delays the owner by at most
+the lockout. Limits are counted from `OtpCode` rows in the database, so they hold across
 processes and restarts whatever the cache; a code's wrong-attempt counter is updated
 under a row lock, so parallel guesses cannot exceed the limit.
 """
@@ -8,27 +16,16 @@ under a row lock, so parallel guesses cannot exceed the limit.
 import hmac
 import ipaddress
 import secrets
-import uuid
 from datetime import datetime, timedelta
 from hashlib import sha256
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
-from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from accounts.models import OtpCode, User
 from accounts.phone import normalize_mobile
-from accounts.services.users import user_create
-from accounts.tokens import (
-    VERSION_CLAIM,
-    read_refresh_token,
-    token_blacklist,
-    token_jti,
-    token_user_id,
-    tokens_for,
-)
+from accounts.services.users import email_if_free, user_create
 from arthomed.core.errors import (
     AlreadyExists,
     ApplicationError,
@@ -39,7 +36,6 @@ from arthomed.core.errors import (
     OtpResendTooSoon,
     RateLimitExceeded,
     SmsDeliveryFailed,
-    TokenInvalid,
     UserInactive,
     retry_after,
 )
@@ -49,6 +45,7 @@ OTP_DIGITS = 6
 # The hourly caps look back this far; rows younger than this are kept by the purge.
 OTP_COUNT_WINDOW = timedelta(hours=1)
 OTP_SENT_MESSAGE = "OTP sent to your mobile number"
+OTP_HELD_MESSAGE = "An OTP was already sent to your mobile number; enter the latest one you received"
 
 
 # --- One-time codes -----------------------------------------------------------------
@@ -99,31 +96,75 @@ def _seconds_until(moment: datetime, now: datetime) -> float:
     return max(0.0, (moment - now).total_seconds())
 
 
-def _enforce_send_limits(mobile_number: str, ip_address: str | None, now: datetime) -> None:
+def _enforce_ip_limit(ip_address: str | None, now: datetime) -> None:
+    if ip_address is None:
+        return
     window_start = now - OTP_COUNT_WINDOW
-    recent = OtpCode.objects.filter(mobile_number=mobile_number, created_at__gt=window_start).order_by("created_at")
-    latest = recent.last()
-    cooldown = timedelta(seconds=settings.OTP_RESEND_COOLDOWN_SECONDS)
-    if latest is not None and latest.created_at + cooldown > now:
-        wait = _seconds_until(latest.created_at + cooldown, now)
+    from_ip = OtpCode.objects.filter(ip_address=ip_address, created_at__gt=window_start).order_by("created_at")
+    if from_ip.count() >= settings.OTP_MAX_PER_IP_PER_HOUR:
+        wait = _seconds_until(from_ip.first().created_at + OTP_COUNT_WINDOW, now)
+        raise RateLimitExceeded("Too many OTP requests; try again later", headers=retry_after(wait))
+
+
+def _holdable(otp: OtpCode, now: datetime) -> bool:
+    """Whether the latest code can stand in for a new SMS: not used, not dead, not too old."""
+    return not otp.is_spent and otp.attempts < settings.OTP_MAX_ATTEMPTS and now < otp.created_at + OTP_COUNT_WINDOW
+
+
+def _hold(otp: OtpCode, now: datetime, *, budget_frees_at: datetime) -> dict:
+    """Keep the code already sent usable instead of sending another (the number's SMS budget is spent).
+
+    Its life is renewed for another `OTP_EXPIRY_SECONDS`, never past an hour from its SMS:
+    by then the hourly budget has room again and a fresh code can be sent.
+    """
+    otp.expires_at = min(
+        otp.created_at + OTP_COUNT_WINDOW, max(otp.expires_at, now + timedelta(seconds=settings.OTP_EXPIRY_SECONDS))
+    )
+    otp.save(update_fields=["expires_at"])
+    return {
+        "message": OTP_HELD_MESSAGE,
+        "expires_in": int(_seconds_until(otp.expires_at, now)),
+        "resend_after": int(_seconds_until(budget_frees_at, now)),
+    }
+
+
+def _send_decision(mobile_number: str, now: datetime) -> dict | None:
+    """None: a new SMS may go. A dict: the answer that keeps the code already sent instead.
+
+    Raises 429 while the cooldown runs, or while the budget is spent and no code is live
+    (then a new SMS may go `OTP_LOCKOUT_SECONDS` after the last one, whatever the budget).
+    """
+    recent = OtpCode.objects.filter(mobile_number=mobile_number, created_at__gt=now - OTP_COUNT_WINDOW)
+    latest = recent.order_by("-created_at", "-pk").first()
+    if latest is None:
+        return None
+    cooldown_ends = latest.created_at + timedelta(seconds=settings.OTP_RESEND_COOLDOWN_SECONDS)
+    if cooldown_ends > now:
+        wait = _seconds_until(cooldown_ends, now)
         raise OtpResendTooSoon(
             f"Please wait {retry_after(wait)['Retry-After']} seconds before requesting another OTP",
             headers=retry_after(wait),
         )
-    if recent.count() >= settings.OTP_MAX_PER_NUMBER_PER_HOUR:
-        wait = _seconds_until(recent.first().created_at + OTP_COUNT_WINDOW, now)
-        raise RateLimitExceeded("Too many OTP requests for this number; try again later", headers=retry_after(wait))
-    if ip_address is not None:
-        from_ip = OtpCode.objects.filter(ip_address=ip_address, created_at__gt=window_start).order_by("created_at")
-        if from_ip.count() >= settings.OTP_MAX_PER_IP_PER_HOUR:
-            wait = _seconds_until(from_ip.first().created_at + OTP_COUNT_WINDOW, now)
-            raise RateLimitExceeded("Too many OTP requests; try again later", headers=retry_after(wait))
+    if recent.count() < settings.OTP_MAX_PER_NUMBER_PER_HOUR:
+        return None
+    if _holdable(latest, now):
+        oldest = recent.order_by("created_at", "pk").first()
+        return _hold(latest, now, budget_frees_at=oldest.created_at + OTP_COUNT_WINDOW)
+    lockout_ends = latest.created_at + timedelta(seconds=settings.OTP_LOCKOUT_SECONDS)
+    if lockout_ends <= now:
+        return None
+    raise RateLimitExceeded(
+        "Too many OTP requests for this number; try again later", headers=retry_after(_seconds_until(lockout_ends, now))
+    )
 
 
 def otp_send(*, mobile_number: str, ip_address: str | None) -> dict:
     """Create a code for the number, replacing any live one, and send it by SMS.
 
-    The answer never depends on whether the number has an account (no enumeration).
+    When the number's hourly SMS budget is spent, no SMS goes out: the code already sent
+    stays usable instead (see `_send_decision`), so strangers asking for codes cannot keep
+    its owner from signing in. The answer never depends on whether the number has an
+    account (no enumeration).
     """
     number = normalize_mobile(mobile_number)
     ip = _valid_ip(ip_address)
@@ -131,7 +172,10 @@ def otp_send(*, mobile_number: str, ip_address: str | None) -> dict:
     with transaction.atomic():
         _serialize_sends(number, ip)
         now = timezone.now()
-        _enforce_send_limits(number, ip, now)
+        _enforce_ip_limit(ip, now)
+        held = _send_decision(number, now)
+        if held is not None:
+            return held
         OtpCode.objects.filter(mobile_number=number, consumed_at__isnull=True, invalidated_at__isnull=True).update(
             invalidated_at=now
         )
@@ -214,7 +258,9 @@ def otp_check(*, mobile_number: str, code: str) -> None:
 def _login_or_register(*, mobile_number: str, name: str | None, email: str | None) -> tuple[User, bool]:
     user = User.objects.filter(mobile_number=mobile_number).first()
     if user is None:
-        user = user_create(mobile_number=mobile_number, name=name or "", email=email or None, is_verified=True)
+        # An e-mail another account holds is left off, with the same answer: sign-in must not
+        # tell which addresses are registered.
+        user = user_create(mobile_number=mobile_number, name=name or "", email=email_if_free(email), is_verified=True)
         return user, True
     if not user.is_active:
         raise UserInactive()
@@ -256,66 +302,4 @@ def otp_purge(*, now: datetime | None = None) -> int:
     """Delete expired codes that no longer count towards any cap; returns how many."""
     now = now or timezone.now()
     deleted, _ = OtpCode.objects.filter(expires_at__lt=now, created_at__lt=now - OTP_COUNT_WINDOW).delete()
-    return deleted
-
-
-# --- Sessions (JWT) --------------------------------------------------------------------
-
-
-def token_refresh(*, refresh_token: str) -> dict:
-    """Rotate a refresh token: the old one is blacklisted and new tokens are issued.
-
-    A used, revoked or pre-deactivation refresh token is refused.
-    """
-    claims = read_refresh_token(refresh_token)
-    try:
-        user_id = uuid.UUID(str(token_user_id(claims)))
-    except ValueError as exc:
-        raise TokenInvalid() from exc
-    with transaction.atomic():
-        user = User.objects.filter(pk=user_id).first()
-        if user is None:
-            raise TokenInvalid()
-        if not user.is_active:
-            raise UserInactive()
-        if claims.get(VERSION_CLAIM) != user.token_version:
-            raise TokenInvalid("Token has been revoked")
-        # The row lock makes a concurrent second use of the same token wait, then fail.
-        outstanding = OutstandingToken.objects.select_for_update().filter(jti=token_jti(claims), user=user).first()
-        if outstanding is None or BlacklistedToken.objects.filter(token=outstanding).exists():
-            raise TokenInvalid("Refresh token has already been used or revoked")
-        BlacklistedToken.objects.create(token=outstanding)
-        return tokens_for(user)
-
-
-@transaction.atomic
-def session_logout(*, user: User, access_token, refresh_token: str | None = None) -> None:
-    """Revoke the access token the caller used and, when given, the caller's refresh token."""
-    token_blacklist(access_token, user=user)
-    if not refresh_token:
-        return
-    try:
-        claims = read_refresh_token(refresh_token)
-    except ApplicationError:
-        return  # expired or malformed: it cannot be used anyway
-    if str(token_user_id(claims)) == str(user.pk):
-        token_blacklist(claims, user=user)
-
-
-@transaction.atomic
-def user_revoke_tokens(*, user: User) -> None:
-    """Revoke every token of the user at once (deactivation, account deletion).
-
-    Bumping `token_version` kills access and refresh tokens on their next use; the
-    outstanding refresh tokens are also blacklisted so they show as revoked.
-    """
-    User.objects.filter(pk=user.pk).update(token_version=F("token_version") + 1)
-    live = OutstandingToken.objects.filter(user=user, expires_at__gt=timezone.now(), blacklistedtoken__isnull=True)
-    BlacklistedToken.objects.bulk_create([BlacklistedToken(token=token) for token in live], ignore_conflicts=True)
-    user.refresh_from_db(fields=["token_version"])
-
-
-def tokens_purge_expired(*, now: datetime | None = None) -> int:
-    """Delete expired outstanding/blacklisted tokens (like simplejwt's flushexpiredtokens)."""
-    deleted, _ = OutstandingToken.objects.filter(expires_at__lte=now or timezone.now()).delete()
     return deleted

@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.groups import receptionist_group
 from accounts.models import DoctorProfile, ScheduleBlock, User
 from accounts.phone import normalize_mobile
+from accounts.services.sessions import user_revoke_tokens
 from accounts.signals import account_deleting
 from arthomed.core.errors import AlreadyExists, PermissionDenied, UserNotFound, ValidationFailed
 from arthomed.core.roles import Role
@@ -88,14 +89,23 @@ def _write_schedule(*, doctor: User, blocks: list[dict]) -> None:
     )
 
 
+def _email_taken(email: str, *, exclude_pk=None) -> bool:
+    return User.objects.filter(email=email).exclude(pk=exclude_pk).exists()
+
+
 def _ensure_email_free(email: str | None, *, exclude_pk=None) -> None:
-    if not email:
-        return
-    taken = User.objects.filter(email=email)
-    if exclude_pk is not None:
-        taken = taken.exclude(pk=exclude_pk)
-    if taken.exists():
+    """For staff creating accounts: a clash is an error they may see."""
+    if email and _email_taken(email, exclude_pk=exclude_pk):
         raise AlreadyExists("A user with this email already exists")
+
+
+def email_if_free(email: str | None, *, exclude_pk=None) -> str | None:
+    """For self-service (sign-up, own profile): the normalised e-mail, or None when another account holds it.
+
+    The caller goes on as if nothing happened, so the answer does not reveal whose the address is.
+    """
+    email = (email or "").strip().lower() or None
+    return None if email and _email_taken(email, exclude_pk=exclude_pk) else email
 
 
 def _apply_profile(user: User, profile: dict) -> None:
@@ -121,13 +131,6 @@ def _apply_patient_info(user: User, patient_info: dict) -> None:
                     {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in entry.items()} for entry in value
                 ]
             setattr(user, key, value)
-
-
-def _revoke_tokens(user: User) -> None:
-    # Imported here: accounts.services.auth imports this module (user_create) at load time.
-    from accounts.services.auth import user_revoke_tokens
-
-    user_revoke_tokens(user=user)
 
 
 @transaction.atomic
@@ -189,9 +192,11 @@ def user_profile_update(*, user: User, data: dict) -> User:
     if "name" in data:
         user.name = data["name"].strip()
     if "email" in data:
-        email = (data["email"] or "").strip().lower() or None
-        _ensure_email_free(email, exclude_pk=user.pk)
-        user.email = email
+        # An address another account holds is not attached (the old one stays), with the same
+        # answer as any update: the profile must not tell which addresses are registered.
+        requested = (data["email"] or "").strip().lower() or None
+        if requested is None or email_if_free(requested, exclude_pk=user.pk):
+            user.email = requested
     _apply_profile(user, data.get("profile", {}))
     _apply_patient_info(user, data.get("patient_info", {}))
     try:
@@ -242,7 +247,7 @@ def user_status_set(*, actor: User, user: User, is_active: bool, reason: str = "
     user.status_updated_by = actor
     user.save(update_fields=["is_active", "status_reason", "status_updated_at", "status_updated_by", "updated_at"])
     if not is_active:
-        _revoke_tokens(user)
+        user_revoke_tokens(user=user)
     return user
 
 
@@ -277,7 +282,7 @@ def user_delete_account(*, user: User) -> User:
     user.status_updated_at = user.deleted_at = timezone.now()
     user.status_updated_by = user
     user.save()
-    _revoke_tokens(user)
+    user_revoke_tokens(user=user)
     if avatar is not None:
         storage, name = avatar.file.storage, avatar.file.name
         avatar.delete()

@@ -155,7 +155,7 @@ class TestAccountDeletionPage:
     def test_logged_out_person_deletes_with_otp(self, client, full_patient):
         step1 = client.post(self.PAGE, {"mobile_number": full_patient.mobile_number, "action": "send"})
         assert step1.status_code == 200
-        assert "we have sent it a 6-digit code" in step1.content.decode()
+        assert "We have sent a 6-digit code" in step1.content.decode()
         step2 = client.post(
             self.PAGE,
             {"mobile_number": full_patient.mobile_number, "otp": _sent_code(), "confirm": "on", "action": "delete"},
@@ -184,12 +184,15 @@ class TestAccountDeletionPage:
         full_patient.refresh_from_db()
         assert full_patient.deleted_at is None
 
-    def test_unknown_number_same_answer_and_no_sms(self, client):
-        from arthomed import sms
-
-        response = client.post(self.PAGE, {"mobile_number": "9123456780", "action": "send"})
-        assert "we have sent it a 6-digit code" in response.content.decode()
-        assert sms.outbox == []
+    def test_unknown_number_same_answer_until_a_valid_code_is_given(self, client, full_patient):
+        answers = []
+        for number in (full_patient.mobile_number, "9123456780"):
+            sent = client.post(self.PAGE, {"mobile_number": number, "action": "send"})
+            again = client.post(self.PAGE, {"mobile_number": number, "action": "send"})
+            answers.append((sent.context["form"].errors, again.context["form"].errors))
+        assert answers[0] == answers[1]
+        response = client.post(self.PAGE, {"mobile_number": "9123456780", "otp": _sent_code(), "confirm": "on"})
+        assert "There is no active account with this mobile number" in response.content.decode()
 
     def test_csrf_enforced(self, full_patient):
         from django.test import Client

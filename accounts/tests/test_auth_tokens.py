@@ -16,7 +16,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from accounts.models import User
 from accounts.selectors.people import user_get
 from accounts.serializers.people import UserOutputSerializer
-from accounts.services.auth import session_logout, token_refresh, tokens_purge_expired, user_revoke_tokens
+from accounts.services.sessions import session_logout, token_refresh, tokens_purge_expired, user_revoke_tokens
 from accounts.tasks import purge_expired_tokens
 from accounts.tokens import read_access_token, tokens_for
 from arthomed.core.errors import TokenExpired, TokenInvalid, UserInactive

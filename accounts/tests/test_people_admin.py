@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 
 from accounts.groups import RECEPTIONISTS as RECEPTIONIST_GROUP
-from accounts.models import DoctorLeave, ScheduleBlock
+from accounts.models import DoctorLeave, ScheduleBlock, User
 from accounts.services.users import user_delete_account
 from arthomed import sms
 from arthomed.core.roles import Role
@@ -38,7 +38,7 @@ class TestAdminOtpLogin:
 
         step1 = client.post("/admin/login/", {"mobile_number": receptionist.mobile_number, "action": "send"})
         assert step1.status_code == 200
-        assert b"we have sent it a 6-digit code" in step1.content
+        assert b"We have sent a 6-digit code" in step1.content
         assert sms.outbox[-1].to.endswith(receptionist.mobile_number)
 
         step2 = client.post(
@@ -58,19 +58,31 @@ class TestAdminOtpLogin:
         assert b"Invalid OTP" in response.content
         assert client.get("/admin/").status_code == 302  # still signed out
 
-    @pytest.mark.parametrize("role", [Role.PATIENT, Role.DOCTOR])
-    def test_non_staff_get_no_code_and_same_answer(self, make_user, role):
-        user = make_user(role)
-        response = Client().post("/admin/login/", {"mobile_number": user.mobile_number, "action": "send"})
-        assert b"we have sent it a 6-digit code" in response.content
-        assert sms.outbox == []
+    @staticmethod
+    def answers(number: str) -> list:
+        """The form errors of: ask, ask again at once, a wrong code (what a stranger can see)."""
+        client = Client()
+        first = client.post("/admin/login/", {"mobile_number": number, "action": "send"})
+        again = client.post("/admin/login/", {"mobile_number": number, "action": "send"})
+        wrong = "000000" if last_code() != "000000" else "111111"
+        guess = client.post("/admin/login/", {"mobile_number": number, "otp": wrong})
+        return [response.context["form"].errors for response in (first, again, guess)]
 
-    def test_deactivated_staff_cannot_sign_in(self, admin_user, make_user):
-        other_admin = make_user(Role.ADMIN)
-        other_admin.is_active = False
-        other_admin.save()
-        Client().post("/admin/login/", {"mobile_number": other_admin.mobile_number, "action": "send"})
-        assert sms.outbox == []
+    @pytest.mark.parametrize("role", [Role.PATIENT, Role.DOCTOR, None])
+    def test_the_page_answers_the_same_for_staff_and_other_numbers(self, admin_user, make_user, role):
+        other = make_user(role).mobile_number if role else "9123456780"
+        assert self.answers(admin_user.mobile_number) == self.answers(other)
+
+    @pytest.mark.parametrize("role", [Role.PATIENT, Role.DOCTOR, "inactive-admin"])
+    def test_only_the_holder_of_a_valid_code_learns_the_number_cannot_sign_in(self, make_user, role):
+        user = make_user(Role.ADMIN if role == "inactive-admin" else role)
+        if role == "inactive-admin":
+            User.objects.filter(pk=user.pk).update(is_active=False)
+        client = Client()
+        client.post("/admin/login/", {"mobile_number": user.mobile_number, "action": "send"})
+        response = client.post("/admin/login/", {"mobile_number": user.mobile_number, "otp": last_code()})
+        assert b"This number cannot sign in to the admin." in response.content
+        assert client.get("/admin/").status_code == 302  # still signed out
 
     def test_bad_number_is_a_form_error(self):
         response = Client().post("/admin/login/", {"mobile_number": "12345", "action": "send"})
@@ -198,6 +210,18 @@ class TestAdminInAdmin:
         )
         assert response.status_code == 200
         assert "already exists" in response.content.decode()
+
+    @pytest.mark.parametrize("name", ["a" + "." * 30 + "!", "R2-D2"])
+    def test_admin_forms_apply_the_name_rule(self, admin_user, patient, name):
+        client = admin_client(admin_user)
+        added = client.post(
+            "/admin/accounts/user/add/", {"mobile_number": "9123456780", "name": name, "role": "patient"}
+        )
+        changed = client.post(user_url(patient), change_data(patient, name=name))
+        for response in (added, changed):
+            assert response.status_code == 200
+            assert "Name must be 2-100 characters" in response.content.decode()
+        assert not User.objects.filter(mobile_number="9123456780").exists()
 
     def test_admin_sees_staff(self, admin_user, receptionist):
         content = admin_client(admin_user).get("/admin/accounts/user/").content.decode()

@@ -2,8 +2,9 @@
 
 import pytest
 
+from accounts.models import User
 from accounts.services.users import user_profile_update
-from arthomed.core.errors import AlreadyExists, ValidationFailed
+from arthomed.core.errors import ValidationFailed
 from arthomed.core.roles import Role
 
 URL = "/api/users/profile"
@@ -125,11 +126,19 @@ class TestProfileUpdate:
         assert response.status_code == 400
         assert response.json()["error"]["code"] == "INVALID_MOBILE_NUMBER"
 
-    def test_email_unique_case_insensitively(self, as_user, make_user, patient):
+    def test_an_email_held_by_another_account_is_not_attached_and_the_answer_does_not_say(
+        self, as_user, make_user, patient
+    ):
         make_user(Role.PATIENT, email="taken@example.com")
-        response = as_user(patient).put(URL, {"email": "TAKEN@example.com"}, format="json")
-        assert response.status_code == 409
-        assert response.json()["error"]["code"] == "ALREADY_EXISTS"
+        User.objects.filter(pk=patient.pk).update(email="mine@example.com")
+        taken = as_user(patient).put(URL, {"email": "TAKEN@example.com", "name": "Priya P"}, format="json")
+        assert taken.status_code == 200
+        free = as_user(patient).put(URL, {"email": "new@example.com", "name": "Priya Q"}, format="json")
+        assert taken.json()["message"] == free.json()["message"]
+        assert taken.json()["data"]["user"]["name"] == "Priya P"  # the rest of the update applied
+        assert User.objects.filter(email="taken@example.com").count() == 1
+        patient.refresh_from_db()
+        assert patient.email == "new@example.com"
 
     def test_keeping_own_email_is_fine_and_blank_clears_it(self, as_user, make_user):
         user = make_user(Role.PATIENT, email="me@example.com")
@@ -204,11 +213,10 @@ class TestProfileUpdate:
 
 @pytest.mark.django_db
 class TestProfileService:
-    def test_duplicate_email_raises(self, make_user):
+    def test_duplicate_email_is_not_attached(self, make_user):
         make_user(Role.PATIENT, email="a@example.com")
-        other = make_user(Role.PATIENT)
-        with pytest.raises(AlreadyExists):
-            user_profile_update(user=other, data={"email": "a@example.com"})
+        other = make_user(Role.PATIENT, email="b@example.com")
+        assert user_profile_update(user=other, data={"email": "a@example.com"}).email == "b@example.com"
 
     def test_role_specific_blocks_checked(self, make_user):
         receptionist = make_user(Role.RECEPTIONIST)

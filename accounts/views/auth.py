@@ -17,7 +17,8 @@ from accounts.serializers.auth import (
     VerifyOtpInputSerializer,
 )
 from accounts.serializers.people import UserOutputSerializer
-from accounts.services.auth import otp_send, otp_verify_and_login, session_logout, token_refresh
+from accounts.services.auth import otp_send, otp_verify_and_login
+from accounts.services.sessions import session_logout, token_refresh
 from accounts.tokens import tokens_for
 from arthomed.api.clientip import client_ip
 from arthomed.api.inputs import validated

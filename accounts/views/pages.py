@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
 from accounts.phone import normalize_mobile
-from accounts.services.auth import otp_check, otp_send
+from accounts.services.auth import OTP_SENT_MESSAGE, otp_check, otp_send
 from accounts.services.users import user_delete_account
 from arthomed.api.clientip import client_ip
 from arthomed.core.errors import ApplicationError
@@ -19,12 +19,11 @@ SEND = "send"
 class OtpStepForm(forms.Form):
     """Two steps in one form: a number alone asks for a code; number + code proves the number.
 
-    Codes go only to numbers with an eligible account, but the answer is the same either
-    way, so the form does not reveal who has an account. All OTP rules (expiry, attempts,
-    cooldown, hourly caps) are the sign-in service's.
+    The form checks only the shape; the view runs the step through the sign-in service
+    (`otp_step`), so every OTP rule (expiry, attempts, cooldown, hourly caps) is the app's.
     """
 
-    code_sent_message = "If this number has an account, we have sent it a 6-digit code by SMS. Enter it below."
+    code_sent_message = "We have sent a 6-digit code by SMS to this number. Enter it below."
     no_account_message = "There is no active account with this mobile number."
 
     mobile_number = forms.CharField(label="Mobile number", max_length=20)
@@ -41,40 +40,16 @@ class OtpStepForm(forms.Form):
         self.code_sent = False
         super().__init__(*args, **kwargs)
 
-    def eligible_users(self) -> QuerySet[User]:
-        return User.objects.filter(is_active=True)
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.errors:
-            return cleaned
+    def clean_mobile_number(self) -> str:
         try:
-            number = normalize_mobile(cleaned["mobile_number"])
+            return normalize_mobile(self.cleaned_data["mobile_number"])
         except ApplicationError as exc:
-            self.add_error("mobile_number", exc.message)
-            return cleaned
-        cleaned["mobile_number"] = number
-        user = self.eligible_users().filter(mobile_number=number).first()
-        wants_code = self.data.get("action") == SEND or not cleaned.get("otp")
-        try:
-            if wants_code:
-                if user is not None:
-                    otp_send(mobile_number=number, ip_address=client_ip(self.request) if self.request else None)
-                self.code_sent = True
-                self.add_error("otp", self.code_sent_message)
-                return cleaned
-            if not self.ready_for_code(cleaned):
-                return cleaned
-            otp_check(mobile_number=number, code=cleaned["otp"])
-        except ApplicationError as exc:
-            self.add_error("otp", exc.message)
-            return cleaned
-        if user is None:
-            self.add_error("mobile_number", self.no_account_message)
-        self.user_cache = user
-        return cleaned
+            raise forms.ValidationError(exc.message) from exc
 
-    def ready_for_code(self, cleaned: dict) -> bool:
+    def wants_code(self) -> bool:
+        return self.data.get("action") == SEND or not self.cleaned_data.get("otp")
+
+    def ready_for_code(self) -> bool:
         """Other checks that must pass before the code is spent (it can be used once only)."""
         return True
 
@@ -82,13 +57,39 @@ class OtpStepForm(forms.Form):
         return self.user_cache
 
 
+def otp_step(request, form: OtpStepForm, *, eligible: QuerySet[User]) -> User | None:
+    """Run one step of a valid form: send a code, or check it and return the eligible user.
+
+    A code is sent to whichever number asks, as by the app's send-otp, so the answer is the
+    same whether the number has an (eligible) account; only the holder of a valid code is
+    told that it cannot sign in here. Errors are put on the form; None means "show it again".
+    """
+    number = form.cleaned_data["mobile_number"]
+    try:
+        if form.wants_code():
+            sent = otp_send(mobile_number=number, ip_address=client_ip(request))
+            form.code_sent = True
+            form.add_error("otp", form.code_sent_message if sent["message"] == OTP_SENT_MESSAGE else sent["message"])
+            return None
+        if not form.ready_for_code():
+            return None
+        otp_check(mobile_number=number, code=form.cleaned_data["otp"])
+    except ApplicationError as exc:
+        form.add_error("otp", exc.message)
+        return None
+    form.user_cache = eligible.filter(mobile_number=number).first()
+    if form.user_cache is None:
+        form.add_error("mobile_number", form.no_account_message)
+    return form.user_cache
+
+
 class AccountDeletionForm(OtpStepForm):
     confirm = forms.BooleanField(
         label="I understand my account and personal data will be deleted. This cannot be undone.", required=False
     )
 
-    def ready_for_code(self, cleaned: dict) -> bool:
-        if not cleaned.get("confirm"):
+    def ready_for_code(self) -> bool:
+        if not self.cleaned_data.get("confirm"):
             self.add_error("confirm", "Tick the box to confirm the deletion.")
             return False
         return True
@@ -101,8 +102,9 @@ def account_deletion(request):
     deleted = False
     if request.method == "POST":
         form = AccountDeletionForm(request, data=request.POST)
-        if form.is_valid():
-            user_delete_account(user=form.get_user())
+        user = otp_step(request, form, eligible=User.objects.filter(is_active=True)) if form.is_valid() else None
+        if user is not None:
+            user_delete_account(user=user)
             deleted = True
             form = AccountDeletionForm(request)
     else:

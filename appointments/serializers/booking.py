@@ -4,12 +4,19 @@ from rest_framework import serializers
 
 from accounts.models import DoctorLeave, LeaveReason
 from appointments.models import PurposeOfVisit
-from arthomed.api.fields import ClockTimeField
+from arthomed.api.fields import (
+    CLINIC_MAX_YEAR,
+    CLINIC_MIN_YEAR,
+    CLINIC_YEAR_MESSAGE,
+    ClinicDateField,
+    ClockTimeField,
+    PersonNameField,
+)
 
 
 class SlotsQueryInputSerializer(serializers.Serializer):
     doctor_id = serializers.CharField(max_length=64)
-    date = serializers.DateField()
+    date = ClinicDateField()
 
 
 class CalendarQueryInputSerializer(serializers.Serializer):
@@ -17,6 +24,11 @@ class CalendarQueryInputSerializer(serializers.Serializer):
     month = serializers.RegexField(
         r"^\d{4}-(0[1-9]|1[0-2])$", error_messages={"invalid": "Month must be YYYY-MM, e.g. 2026-02"}
     )
+
+    def validate_month(self, value: str) -> str:
+        if not CLINIC_MIN_YEAR <= int(value[:4]) <= CLINIC_MAX_YEAR:
+            raise serializers.ValidationError(CLINIC_YEAR_MESSAGE)
+        return value
 
 
 class SlotsDoctorInfoOutputSerializer(serializers.Serializer):
@@ -67,7 +79,7 @@ class CalendarOutputSerializer(serializers.Serializer):
 
 class AppointmentBookInputSerializer(serializers.Serializer):
     doctor_id = serializers.CharField(max_length=64)
-    appointment_date = serializers.DateField()
+    appointment_date = ClinicDateField()
     appointment_time = ClockTimeField()
     purpose_of_visit = serializers.ChoiceField(choices=PurposeOfVisit.choices, default=PurposeOfVisit.CONSULTATION)
     reason = serializers.CharField(max_length=500)
@@ -75,16 +87,16 @@ class AppointmentBookInputSerializer(serializers.Serializer):
     # Staff only: an existing patient, or a walk-in's number and name (the account is created).
     patient_id = serializers.CharField(max_length=64, required=False)
     patient_mobile_number = serializers.CharField(max_length=20, required=False)
-    patient_name = serializers.CharField(max_length=100, required=False)
+    patient_name = PersonNameField(required=False)
 
 
 class AppointmentRescheduleInputSerializer(serializers.Serializer):
-    appointment_date = serializers.DateField()
+    appointment_date = ClinicDateField()
     appointment_time = ClockTimeField()
 
 
 class LeaveInputSerializer(serializers.Serializer):
-    date = serializers.DateField()
+    date = ClinicDateField()
     start_time = ClockTimeField(required=False, allow_null=True, default=None)
     end_time = ClockTimeField(required=False, allow_null=True, default=None)
     reason = serializers.ChoiceField(choices=LeaveReason.choices, default=LeaveReason.PERSONAL)

@@ -1,11 +1,15 @@
 """JSON answers for what no API view handles: unknown routes and Django-level errors."""
 
 from django.http import JsonResponse
-from django.views import defaults
+from django.views import csrf, defaults
+from django.views.decorators.csrf import csrf_exempt
 
 from arthomed.api.envelope import error_body, is_api_path
 
 
+# Exempt: it changes nothing, and a POST to an unknown route must get this JSON 404,
+# not the CSRF check's 403 (API clients send no CSRF cookie).
+@csrf_exempt
 def api_not_found(request, *args, **kwargs):
     body = error_body(code="NOT_FOUND", status_code=404, message=f"Route {request.method} {request.path} not found")
     return JsonResponse(body, status=404)
@@ -26,3 +30,11 @@ permission_denied = _json_or_html(
 )
 page_not_found = _json_or_html("NOT_FOUND", 404, "Not found", defaults.page_not_found)
 server_error = _json_or_html("INTERNAL_ERROR", 500, "Internal server error", defaults.server_error)
+
+
+def csrf_failure(request, reason: str = ""):
+    """`CSRF_FAILURE_VIEW`: JSON under /api (the admin and HTML pages keep Django's page)."""
+    if is_api_path(request.path):
+        body = error_body(code="PERMISSION_DENIED", status_code=403, message="CSRF verification failed")
+        return JsonResponse(body, status=403)
+    return csrf.csrf_failure(request, reason=reason)

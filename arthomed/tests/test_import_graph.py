@@ -9,7 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 # `accounts` is left out until its auth <-> users services stop importing each other.
-PACKAGES = ("appointments", "files", "dashboard", "arthomed")
+PACKAGES = ("accounts", "appointments", "files", "dashboard", "arthomed")
 
 
 def module_name(path: Path) -> str:

@@ -1,6 +1,7 @@
 """Test material: real JPEG/PNG/PDF bytes, hostile files, stored reports."""
 
 import io
+import zlib
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
@@ -43,6 +44,65 @@ def pdf_bytes(body: bytes = b"") -> bytes:
         b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
         b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n" + body + b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
     )
+
+
+def pdf_document(catalog_extra: bytes = b"", *extra_objects: bytes) -> bytes:
+    """A well-formed PDF (header, numbered objects, xref table with real offsets, trailer).
+
+    Objects 1-3 are the catalog (with `catalog_extra` inside its dictionary), the page tree
+    and one page; `extra_objects` become objects 4, 5, ...
+    """
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R " + catalog_extra + b" >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>",
+        *extra_objects,
+    ]
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def pdf_object_stream(*objects: bytes, first_number: int = 10) -> bytes:
+    """An object stream (`/Type /ObjStm`, deflated) holding `objects` as numbers 10, 11, ..."""
+    header, body = b"", b""
+    for number, content in enumerate(objects, start=first_number):
+        header += b"%d %d " % (number, len(body))
+        body += content + b" "
+    data = zlib.compress(header + body)
+    dictionary = b"<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>" % (
+        len(objects),
+        len(header),
+        len(data),
+    )
+    return dictionary + b"\nstream\n" + data + b"\nendstream"
+
+
+def jpeg_with_segments(*segments: bytes) -> bytes:
+    """A real JPEG with raw marker segments (e.g. COM, APP1 XMP, APP13) inserted after SOI."""
+    plain = jpeg_bytes()
+    return plain[:2] + b"".join(segments) + plain[2:]
+
+
+def jpeg_segment(marker: int, payload: bytes) -> bytes:
+    return bytes([0xFF, marker]) + (len(payload) + 2).to_bytes(2, "big") + payload
+
+
+def png_with_chunks(*chunks: tuple[bytes, bytes]) -> bytes:
+    """A real PNG with extra ancillary chunks (type, data) inserted before IEND, CRCs correct."""
+    plain = png_bytes()
+    iend = plain.rindex(b"IEND") - 4
+    extra = b"".join(
+        len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big") for kind, data in chunks
+    )
+    return plain[:iend] + extra + plain[iend:]
 
 
 HTML_BYTES = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"

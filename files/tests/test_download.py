@@ -247,3 +247,9 @@ def test_delete_by_stored_name(patient, doctor, as_user, make_user, django_captu
     assert response.json()["message"] == "File deleted successfully"
     assert not StoredFile.objects.filter(pk=stored.pk).exists()
     assert not default_storage.exists(stored.file.name)
+
+
+def test_old_style_path_pattern_names_exactly_the_stored_file_names():
+    from files.selectors import STORED_FILENAME_RE, STORED_PATH_RE
+
+    assert f"(?P<name>{STORED_FILENAME_RE.pattern})" in STORED_PATH_RE.pattern

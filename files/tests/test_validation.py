@@ -1,12 +1,25 @@
 """Validation by content (SPEC.md §6): type from the bytes, whole decode, limits, metadata stripped."""
 
 import io
+import zlib
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageFile
 
 from arthomed.core.errors import FileTooLarge, InvalidFileType, TooManyFiles
-from files.tests.support import HTML_BYTES, ORIENTATION, jpeg_bytes, pdf_bytes, png_bytes, upload
+from files.tests.support import (
+    HTML_BYTES,
+    ORIENTATION,
+    jpeg_bytes,
+    jpeg_segment,
+    jpeg_with_segments,
+    pdf_bytes,
+    pdf_document,
+    pdf_object_stream,
+    png_bytes,
+    png_with_chunks,
+    upload,
+)
 from files.validation import IMAGE_TYPES, sanitize_original_name, validate_upload, validate_uploads
 
 
@@ -92,14 +105,56 @@ def test_count_limit():
     assert len(validate_uploads([upload(pdf_bytes(), f"{n}.pdf") for n in range(5)])) == 5
 
 
-def test_decompression_bomb_is_refused(monkeypatch):
-    # Over the limit but under twice it, where Pillow itself would only warn.
-    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 6000)
-    with pytest.raises(InvalidFileType), pytest.warns(Image.DecompressionBombWarning):
-        validate_upload(upload(png_bytes(size=(100, 100)), "bomb.png"))
-    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)
+def test_images_over_the_pixel_limit_are_refused_from_the_header_without_decoding(settings, monkeypatch):
+    decodes = count_decodes(monkeypatch)
+    settings.FILE_MAX_PIXELS = 100 * 100 - 1
+    for image in (png_bytes(size=(100, 100)), jpeg_bytes(size=(100, 100))):
+        with pytest.raises(InvalidFileType) as caught:
+            validate_upload(upload(image, "huge.png"))
+        assert "pixels" in caught.value.details
+    assert decodes == []
+    settings.FILE_MAX_PIXELS = 100 * 100
+    assert validate_upload(upload(png_bytes(size=(100, 100)), "ok.png")).mime_type == "image/png"
+
+
+def test_the_pixel_limit_defaults_to_forty_million(settings):
+    assert settings.FILE_MAX_PIXELS == 40_000_000
+
+
+def test_a_declared_9400_square_png_is_refused_before_any_pixel_is_read(monkeypatch):
+    """A real PNG header of 9400 x 9400 pixels, as in the review's 335 KB upload."""
+    decodes = count_decodes(monkeypatch)
+    header = png_bytes()
+    ihdr = header.index(b"IHDR")
+    fields = (9400).to_bytes(4, "big") * 2 + header[ihdr + 12 : ihdr + 17]
+    chunk = b"IHDR" + fields
+    huge = header[: ihdr - 4] + (13).to_bytes(4, "big") + chunk + zlib.crc32(chunk).to_bytes(4, "big")
+    huge += header[ihdr + 4 + 13 + 4 :]
+    assert Image.open(io.BytesIO(huge)).size == (9400, 9400)
     with pytest.raises(InvalidFileType):
-        validate_upload(upload(png_bytes(size=(100, 100)), "bomb.png"))
+        validate_upload(upload(huge, "huge.png"))
+    assert decodes == []
+
+
+@pytest.mark.parametrize("image", [pytest.param(png_bytes, id="png"), pytest.param(jpeg_bytes, id="jpeg")])
+def test_each_accepted_image_is_decoded_exactly_once(monkeypatch, image):
+    decodes = count_decodes(monkeypatch)
+    validate_upload(upload(image(), "photo"))
+    assert len(decodes) == 1
+
+
+def count_decodes(monkeypatch) -> list:
+    """Record every pixel decode (Pillow's `ImageFile.load` with pixels still to read)."""
+    calls = []
+    original = ImageFile.ImageFile.load
+
+    def load(self):
+        if self.tile:
+            calls.append(self.format)
+        return original(self)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", load)
+    return calls
 
 
 def test_jpeg_exif_and_gps_are_stripped():
@@ -140,3 +195,97 @@ def test_png_text_chunks_are_stripped():
 )
 def test_original_names_are_sanitised(name, extension, expected):
     assert sanitize_original_name(name, extension) == expected
+
+
+def jpeg_markers(content: bytes) -> list[int]:
+    """The marker of every segment before the image data (SOS)."""
+    markers, position = [], 2
+    while content[position] == 0xFF and content[position + 1] != 0xDA:
+        markers.append(content[position + 1])
+        position += 2 + int.from_bytes(content[position + 2 : position + 4], "big")
+    return markers
+
+
+def png_chunk_types(content: bytes) -> list[bytes]:
+    types, position = [], 8
+    while position < len(content):
+        length = int.from_bytes(content[position : position + 4], "big")
+        types.append(content[position + 4 : position + 8])
+        position += 12 + length
+    return types
+
+
+COM, APP1, APP13 = 0xFE, 0xE1, 0xED
+
+
+def test_every_jpeg_comment_and_text_segment_is_stripped():
+    original = jpeg_with_segments(
+        jpeg_segment(COM, b"secret-comment patient 9876543210"),
+        jpeg_segment(APP1, b"http://ns.adobe.com/xap/1.0/\x00<x:xmpmeta>secret-xmp</x:xmpmeta>"),
+        jpeg_segment(APP13, b"Photoshop 3.0\x008BIM secret-iptc"),
+    )
+    assert Image.open(io.BytesIO(original)).info.get("comment")  # Pillow really reads the comment
+    cleaned = validate_upload(upload(original, "scan.jpg")).content
+    assert b"secret" not in cleaned
+    assert not {COM, APP1, APP13} & set(jpeg_markers(cleaned))
+    assert Image.open(io.BytesIO(cleaned)).size == Image.open(io.BytesIO(original)).size
+
+
+def test_every_png_text_and_exif_chunk_is_stripped():
+    original = png_with_chunks(
+        (b"tEXt", b"Comment\x00secret-text"),
+        (b"zTXt", b"Note\x00\x00" + zlib.compress(b"secret-ztext")),
+        (b"iTXt", b"XML:com.adobe.xmp\x00\x00\x00\x00\x00secret-itext"),
+        (b"eXIf", b"MM\x00*\x00\x00\x00\x08\x00\x00"),
+    )
+    assert {b"tEXt", b"zTXt", b"iTXt", b"eXIf"} <= set(png_chunk_types(original))
+    cleaned = validate_upload(upload(original, "scan.png")).content
+    assert b"secret" not in cleaned
+    assert not {b"tEXt", b"zTXt", b"iTXt", b"eXIf"} & set(png_chunk_types(cleaned))
+
+
+ACTIVE_PDFS = {
+    "open-action-javascript": pdf_document(b"/OpenAction 4 0 R", b"<< /S /JavaScript /JS (app.alert(1)) >>"),
+    "page-additional-actions": pdf_document(b"/AA << /WC 4 0 R >>", b"<< /S /Named /N /Print >>"),
+    "launch": pdf_document(b"/OpenAction 4 0 R", b"<< /S /Launch /F (cmd.exe) >>"),
+    "embedded-file": pdf_document(
+        b"/Names << /EmbeddedFiles << /Names [(a.exe) 4 0 R] >> >>",
+        b"<< /Type /Filespec /F (a.exe) /EF << /F 5 0 R >> >>",
+        b"<< /Type /EmbeddedFile /Length 2 >>\nstream\nMZ\nendstream",
+    ),
+    "hex-escaped-name": pdf_document(b"/OpenAction 4 0 R", b"<< /S /J#61vaScript /J#53 (app.alert(1)) >>"),
+    "inside-an-object-stream": pdf_document(
+        b"/OpenAction 10 0 R", pdf_object_stream(b"<< /S /JavaScript /JS (app.alert(1)) >>")
+    ),
+    "object-stream-with-escaped-type": pdf_document(
+        b"", pdf_object_stream(b"<< /S /Launch /F (x) >>").replace(b"/ObjStm", b"/Obj#53tm")
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVE_PDFS))
+def test_pdfs_carrying_active_content_are_invalid_file_type(name):
+    with pytest.raises(InvalidFileType) as caught:
+        validate_upload(upload(ACTIVE_PDFS[name], "report.pdf", "application/pdf"))
+    assert "active content" in caught.value.details
+
+
+def test_plain_pdfs_pass_also_with_object_streams_and_names_that_only_start_alike():
+    plain = pdf_document(b"/PageMode /UseNone /JSON_like (x)", pdf_object_stream(b"<< /Type /Annot /AAA 1 >>"))
+    assert validate_upload(upload(plain, "report.pdf", "application/pdf")).content == plain
+
+
+def test_a_pdf_whose_object_stream_cannot_be_read_is_refused():
+    unreadable = pdf_document(b"", b"<< /Type /ObjStm /N 1 /First 4 >>\nstream\nnot deflate\nendstream")
+    with pytest.raises(InvalidFileType) as caught:
+        validate_upload(upload(unreadable, "report.pdf", "application/pdf"))
+    assert "cannot be checked" in caught.value.details
+
+
+def test_a_deflate_bomb_in_an_object_stream_stops_at_the_budget(monkeypatch):
+    monkeypatch.setattr("files.validation.PDF_INFLATE_BUDGET", 1024 * 1024)
+    bomb = pdf_document(b"", pdf_object_stream(b"0" * (4 * 1024 * 1024)))
+    assert len(bomb) < 10 * 1024
+    with pytest.raises(InvalidFileType) as caught:
+        validate_upload(upload(bomb, "report.pdf", "application/pdf"))
+    assert "too large to check" in caught.value.details

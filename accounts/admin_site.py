@@ -1,0 +1,43 @@
+"""The Django admin site, signed in to with mobile number + SMS code like the app.
+
+Django's own login view authenticates inside the form's `clean()`; here the form only
+checks the shape and the view calls the sign-in service (accounts/views/admin_login.py),
+so the admin page answers exactly as the app's sign-in does.
+"""
+
+from django.contrib import admin
+from django.contrib.admin.apps import AdminConfig
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+
+
+class StaffAdminSite(admin.AdminSite):
+    site_header = "Arthomed administration"
+    site_title = "Arthomed admin"
+
+    def login(self, request, extra_context=None):
+        """Django's `AdminSite.login`, with the SMS-code view in place of the password one."""
+        # Imported here: this module is loaded with the app registry, before models are ready.
+        from accounts.views.admin_login import StaffLoginView
+
+        index = reverse("admin:index", current_app=self.name)
+        if request.method == "GET" and self.has_permission(request):
+            return HttpResponseRedirect(index)
+        context = {
+            **self.each_context(request),
+            "title": "Log in",
+            "subtitle": None,
+            "app_path": request.get_full_path(),
+            "username": request.user.get_username(),
+        }
+        if REDIRECT_FIELD_NAME not in request.GET and REDIRECT_FIELD_NAME not in request.POST:
+            context[REDIRECT_FIELD_NAME] = index
+        context.update(extra_context or {})
+        request.current_app = self.name
+        view = StaffLoginView.as_view(extra_context=context, template_name=self.login_template or "admin/login.html")
+        return view(request)
+
+
+class StaffAdminConfig(AdminConfig):
+    default_site = "accounts.admin_site.StaffAdminSite"
