@@ -355,6 +355,9 @@ CLINIC_NAME = env("CLINIC_NAME", "Arthomed")
 
 # --- SMS ----------------------------------------------------------------------------
 SMS_BACKEND = env("SMS_BACKEND", "console")
+# The console backend logs sign-in codes: production refuses it unless this says it is on purpose
+# (arthomed/checks.py, arthomed.E002).
+ALLOW_CONSOLE_SMS = env_bool("ALLOW_CONSOLE_SMS", False)
 TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID")
 TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN")
 TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER")

@@ -73,3 +73,21 @@ def test_postgres_and_redis_from_urls():
         "True",
         "31536000",
     ]
+
+
+def test_production_refuses_console_sms_unless_allowed():
+    """The console backend logs every sign-in code: check --deploy fails and wsgi refuses to serve."""
+    production = {"DEBUG": "false", "SECRET_KEY": "k" * 50, "SMS_BACKEND": "console", "ALLOW_CONSOLE_SMS": ""}
+    check = _run(production, "manage.py", "check", "--deploy")
+    assert check.returncode != 0
+    assert "arthomed.E002" in check.stderr
+    serve = _run(production, "-c", "import arthomed.wsgi")
+    assert serve.returncode != 0
+    assert "SMS_BACKEND=console" in serve.stderr
+
+    allowed = _run({**production, "ALLOW_CONSOLE_SMS": "true"}, "manage.py", "check", "--deploy")
+    assert "arthomed.E002" not in allowed.stdout + allowed.stderr
+    assert _run({**production, "ALLOW_CONSOLE_SMS": "true"}, "-c", "import arthomed.wsgi").returncode == 0
+    assert _run({**production, "SMS_BACKEND": "twilio"}, "-c", "import arthomed.wsgi").returncode == 0
+    # Development keeps the console backend without ceremony.
+    assert _run({**production, "DEBUG": "true"}, "-c", "import arthomed.wsgi").returncode == 0
