@@ -50,8 +50,8 @@ def _pattern_regex(pattern: str) -> re.Pattern:
 
 def _rules() -> list[tuple[bool, re.Pattern]]:
     rules = []
-    for line in (ROOT / ".dockerignore").read_text().splitlines():
-        line = line.strip()
+    for raw in (ROOT / ".dockerignore").read_text().splitlines():
+        line = raw.strip()
         if not line or line.startswith("#"):
             continue
         negate = line.startswith("!")
