@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    "arthomed.health.HealthCheckMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -251,6 +252,8 @@ if not DEBUG:
         # HTTP -> HTTPS redirection belongs to the TLS-terminating proxy in front of gunicorn;
         # Django doing it too would also redirect the proxy's plain-HTTP calls to /health.
         SILENCED_SYSTEM_CHECKS += ["security.W008"]
+    # Probes call /health over plain HTTP by address (arthomed.health.HealthCheckMiddleware).
+    SECURE_REDIRECT_EXEMPT = [r"^health$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_COUNT else None
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "

@@ -1,0 +1,230 @@
+"""docker-compose.yml as deployed: configuration reaches every service, one TLS proxy in front of
+gunicorn (so X-Forwarded-For cannot be forged), healthchecks that hold with any ALLOWED_HOSTS, and
+a front-desk PC signing in to the admin over HTTPS. No Docker engine: the file is read with PyYAML
+(and `docker-compose config` when installed); web runs under a real gunicorn with compose's settings."""
+
+import http.client
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+APP_SERVICES = ["migrate", "web", "worker", "beat"]
+SITE = "arthomed.clinic.lan"
+FRONT_DESK_PC = "192.168.1.50"
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def _example_variables() -> list[str]:
+    return re.findall(r"^([A-Z][A-Z0-9_]*)=", (ROOT / ".env.example").read_text(), flags=re.M)
+
+
+def test_every_app_service_reads_env_file_and_the_stack_wiring(compose):
+    for name in APP_SERVICES:
+        service = compose["services"][name]
+        assert service["env_file"] == ".env", name
+        environment = service["environment"]
+        assert environment["DEBUG"] == "false", name
+        assert (
+            environment["DATABASE_URL"].startswith("postgres://arthomed:")
+            and "@db:5432/" in environment["DATABASE_URL"]
+        )
+        assert environment["CELERY_BROKER_URL"].startswith("redis://redis:6379/")
+        assert "media:/app/media" in service["volumes"]
+
+
+def test_one_tls_proxy_in_front_and_gunicorn_unreachable_from_outside(compose):
+    services = compose["services"]
+    proxy = services["proxy"]
+    assert proxy["image"].startswith("caddy:")
+    assert "./Caddyfile:/etc/caddy/Caddyfile:ro" in proxy["volumes"]
+    assert any(port.endswith(":443") for port in proxy["ports"])
+    # Only the proxy publishes a port: a client reaching gunicorn directly could forge X-Forwarded-For.
+    assert [name for name, service in services.items() if service.get("ports")] == ["proxy"]
+    for name in APP_SERVICES:
+        assert services[name]["environment"]["TRUSTED_PROXY_COUNT"] == "1", name
+
+    caddyfile = (ROOT / "Caddyfile").read_text()
+    assert re.search(r"^\s*tls internal$", caddyfile, flags=re.M)
+    assert "reverse_proxy web:" + services["web"]["environment"]["PORT"] in caddyfile
+    # Set (overwritten) from the connection, never appended to what the client sent.
+    assert re.search(r"^\s*header_up X-Forwarded-For \{remote_host\}$", caddyfile, flags=re.M)
+    assert re.search(r"^\s*header_up X-Forwarded-Proto \{scheme\}$", caddyfile, flags=re.M)
+
+
+def test_web_worker_and_beat_have_healthchecks(compose):
+    services = compose["services"]
+    web = " ".join(services["web"]["healthcheck"]["test"])
+    assert "http://127.0.0.1:" in web and "/health" in web
+    worker = " ".join(services["worker"]["healthcheck"]["test"])
+    assert "inspect ping --destination celery@$$HOSTNAME" in worker
+    beat_command = services["beat"]["command"]
+    schedule = beat_command[beat_command.index("--schedule") + 1]
+    assert schedule + "*" in " ".join(services["beat"]["healthcheck"]["test"])
+    assert services["proxy"]["depends_on"]["web"]["condition"] == "service_healthy"
+
+
+@pytest.mark.skipif(not shutil.which("docker-compose"), reason="needs docker-compose (Debian package docker-compose)")
+def test_docker_compose_config_parses_and_passes_every_documented_variable(tmp_path):
+    for name in ("docker-compose.yml", "Caddyfile", "Dockerfile"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    shutil.copy(ROOT / ".env.example", tmp_path / ".env")
+    result = subprocess.run(
+        ["docker-compose", "config"], cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    resolved = yaml.safe_load(result.stdout)["services"]
+    compose_only = {"SITE_ADDRESS", "POSTGRES_PASSWORD", "HTTP_PORT", "HTTPS_PORT"}
+    for name in APP_SERVICES:
+        missing = set(_example_variables()) - compose_only - set(resolved[name]["environment"])
+        assert not missing, f"{name} does not receive {sorted(missing)}"
+    assert resolved["proxy"]["environment"]["SITE_ADDRESS"] == "localhost"
+
+
+# --- web as compose runs it, under a real gunicorn on loopback -----------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def web(compose, tmp_path_factory):
+    """gunicorn with compose's web settings; only the database is a local SQLite file."""
+    workdir = tmp_path_factory.mktemp("web")
+    port = _free_port()
+    env = {
+        **os.environ,
+        **{key: str(value) for key, value in compose["services"]["web"]["environment"].items()},
+        "PORT": str(port),
+        "DATABASE_URL": f"sqlite:///{workdir / 'db.sqlite3'}",
+        "REDIS_URL": "",
+        "CELERY_BROKER_URL": "",
+        "MEDIA_ROOT": str(workdir / "media"),
+        "SECRET_KEY": "compose-test-secret-key-0123456789abcdefghijklmnop",
+        "ALLOWED_HOSTS": SITE,
+        # Sign-in codes read from the log, as the README's trial setup does.
+        "SMS_BACKEND": "console",
+        "ALLOW_CONSOLE_SMS": "true",
+        "LOG_LEVEL": "warning",
+        "PYTHONUNBUFFERED": "1",
+    }
+    python = sys.executable
+    subprocess.run([python, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True, timeout=120)
+    created = subprocess.run(
+        [python, "manage.py", "create_user", "--role", "admin", "--mobile", "9811111111", "--name", "Front Desk Admin"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    assert created.returncode == 0
+    log = workdir / "gunicorn.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [str(Path(python).with_name("gunicorn")), "arthomed.wsgi:application", "--bind", f"127.0.0.1:{port}"],
+            cwd=ROOT,
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and b"Booting worker" not in log.read_bytes():
+            time.sleep(0.2)
+        time.sleep(0.5)
+        yield {"port": port, "env": env, "log": log}
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _via_proxy(web, method: str, path: str, cookies: dict, body: str = ""):
+    """A request as Caddy forwards it: the site's Host, HTTPS, and the PC's address."""
+    connection = http.client.HTTPConnection("127.0.0.1", web["port"], timeout=10)
+    headers = {
+        "Host": SITE,
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-For": FRONT_DESK_PC,
+        "Cookie": "; ".join(f"{key}={value}" for key, value in cookies.items()),
+    }
+    if method == "POST":
+        headers |= {
+            "Origin": f"https://{SITE}",
+            "Referer": f"https://{SITE}/admin/login/",
+            "Content-Type": "application/x-www-form-urlencoded",
+        }
+    connection.request(method, path, body=body, headers=headers)
+    response = connection.getresponse()
+    page = response.read().decode()
+    for header in response.headers.get_all("Set-Cookie") or []:
+        cookie = SimpleCookie(header)
+        for key, morsel in cookie.items():
+            assert morsel["secure"], f"{key} cookie must be Secure behind HTTPS"
+            cookies[key] = morsel.value
+    return response, page
+
+
+def test_web_healthcheck_passes_whatever_allowed_hosts(compose, web):
+    """The exact healthcheck command of docker-compose.yml, against a server allowing only the site's name."""
+    command = compose["services"]["web"]["healthcheck"]["test"]
+    assert command[0] == "CMD"
+    result = subprocess.run(command[1:], env=web["env"], capture_output=True, text=True, timeout=10, check=False)
+    assert result.returncode == 0, result.stderr
+    # Every other path still enforces ALLOWED_HOSTS.
+    connection = http.client.HTTPConnection("127.0.0.1", web["port"], timeout=10)
+    connection.request("GET", "/api/users/doctors")
+    assert connection.getresponse().status == 400
+
+
+def test_front_desk_pc_signs_in_to_the_admin_over_https(web):
+    cookies: dict = {}
+    response, page = _via_proxy(web, "GET", "/admin/login/", cookies)
+    assert response.status == 200
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    form = {"csrfmiddlewaretoken": token, "mobile_number": "9811111111"}
+    response, page = _via_proxy(web, "POST", "/admin/login/", cookies, urlencode(form | {"action": "send"}))
+    assert response.status == 200, page
+
+    deadline = time.monotonic() + 10
+    codes: list[str] = []
+    while time.monotonic() < deadline and not codes:
+        codes = re.findall(rb"SMS to \+919811111111: (\d{6})", web["log"].read_bytes())
+        time.sleep(0.2)
+    assert codes, "the sign-in code was printed by the console backend"
+    form |= {"otp": codes[-1].decode(), "next": "/admin/"}
+    response, page = _via_proxy(web, "POST", "/admin/login/?next=/admin/", cookies, urlencode(form))
+    assert response.status == 302, page
+    assert response.headers["Location"] == "/admin/"
+    response, page = _via_proxy(web, "GET", "/admin/", cookies)
+    assert response.status == 200
+    assert "Site administration" in page
+    assert 'id="logout-form"' in page  # signed in, not bounced to the login page
+
+
+@pytest.mark.django_db
+def test_health_answers_probes_by_address_while_other_paths_check_the_host(client, settings):
+    settings.ALLOWED_HOSTS = [SITE]
+    settings.SECURE_SSL_REDIRECT = True
+    response = client.get("/health", HTTP_HOST="127.0.0.1:3001")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+    assert client.get("/admin/login/", HTTP_HOST="127.0.0.1:3001").status_code == 400
+    assert client.get("/api/users/doctors", HTTP_HOST="evil.example").status_code == 400
