@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
+    # The project package itself, for its management commands (backup, restore).
+    "arthomed",
     "accounts",
     "files",
     "appointments",
