@@ -398,8 +398,11 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
-        # The request log line is ours; Django's own duplicate would carry raw paths.
-        "django.server": {"handlers": [], "propagate": False},
-        "django.request": {"handlers": [], "propagate": False},
+        # The request log line is ours: Django's own 4xx lines ("Forbidden (Permission denied)" with a
+        # traceback, "Unauthorized") are not logged. A logger without any handler would fall back to
+        # Python's last-resort stderr output, so django.request keeps the JSON handler for errors
+        # only: an unhandled exception outside /api (the admin) is still logged, once, masked.
+        "django.server": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
