@@ -180,9 +180,13 @@ RATE_LIMIT_AUTHENTICATED_MULTIPLIER = 10
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 # --- Celery -----------------------------------------------------------------
-CELERY_BROKER_URL = env("CELERY_BROKER_URL") or REDIS_URL
+CELERY_BROKER_CONFIGURED = bool(env("CELERY_BROKER_URL") or REDIS_URL)
+# Without a broker, tasks run eagerly in-process. Celery still takes a producer from its pool
+# for an eager call: the in-memory transport keeps that off the network, where the default
+# (amqp://localhost) made kombu warn "No hostname was supplied" on every notification.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL") or REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_CONFIGURED
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -91,3 +91,21 @@ def test_production_refuses_console_sms_unless_allowed():
     assert _run({**production, "SMS_BACKEND": "twilio"}, "-c", "import arthomed.wsgi").returncode == 0
     # Development keeps the console backend without ceremony.
     assert _run({**production, "DEBUG": "true"}, "-c", "import arthomed.wsgi").returncode == 0
+
+
+def test_no_broker_runs_tasks_eagerly_without_kombu_warnings():
+    """`make run` has no broker: a task runs in-process and nothing warns about a missing broker host."""
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'arthomed.settings'; django.setup(); "
+        "from arthomed.celery import app\n"
+        "@app.task\n"
+        "def ping():\n"
+        "    return 'pong'\n"
+        "print(ping.delay().get())"
+    )
+    result = _run({"DEBUG": "true", "CELERY_BROKER_URL": "", "REDIS_URL": "", "LOG_LEVEL": "debug"}, "-c", code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("pong")
+    output = result.stdout + result.stderr
+    assert '"level": "warning"' not in output
+    assert "kombu" not in output.lower()
