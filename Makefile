@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
-PORT ?= 3001
+# The port of `make run`: PORT from the command line or environment, else from .env, else 3001.
+PORT ?= $(or $(shell sed -n "s/^PORT=\([0-9][0-9]*\)$$/\1/p" .env 2>/dev/null),3001)
 
 .PHONY: run test lint fmt check fuzz load venv dev-venv worker beat clean faults backup restore
 
