@@ -228,3 +228,88 @@ def test_health_answers_probes_by_address_while_other_paths_check_the_host(clien
     assert response.json()["status"] == "ok"
     assert client.get("/admin/login/", HTTP_HOST="127.0.0.1:3001").status_code == 400
     assert client.get("/api/users/doctors", HTTP_HOST="evil.example").status_code == 400
+
+
+def _celery_env(tmp_path) -> dict:
+    broker = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    return {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        "DEBUG": "false",
+        "SECRET_KEY": "compose-test-secret-key-0123456789abcdefghijklmnop",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "REDIS_URL": "",
+        "CELERY_BROKER_URL": broker,
+        "HOSTNAME": socket.gethostname(),  # what Docker sets in every container
+    }
+
+
+def _wait_for(predicate, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.5)
+    return False
+
+
+@pytest.mark.redis
+def test_worker_healthcheck_answers_only_while_the_worker_runs(compose, tmp_path):
+    check = compose["services"]["worker"]["healthcheck"]["test"]
+    assert check[0] == "CMD-SHELL"
+    command = check[1].replace("$$", "$")  # compose's escape for a literal $
+    env = _celery_env(tmp_path)
+
+    def healthy() -> bool:
+        return subprocess.run(["sh", "-c", command], cwd=ROOT, env=env, timeout=60, check=False).returncode == 0
+
+    log = tmp_path / "worker.log"
+    with log.open("wb") as sink:
+        worker = subprocess.Popen(
+            [*compose["services"]["worker"]["command"], "--pool", "solo", "--without-mingle", "--without-gossip"],
+            cwd=ROOT,
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            executable=str(Path(sys.executable).with_name("celery")),
+        )
+    try:
+        assert _wait_for(lambda: b" ready." in log.read_bytes(), 60), log.read_text()
+        assert healthy(), "the running worker answers the healthcheck's ping"
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    assert not healthy()
+
+
+@pytest.mark.redis
+def test_beat_healthcheck_follows_its_schedule_file(compose, tmp_path):
+    beat_service = compose["services"]["beat"]
+    schedule = beat_service["command"][beat_service["command"].index("--schedule") + 1]
+    check = beat_service["healthcheck"]["test"]
+    assert check[0] == "CMD"
+    probe = [part.replace(schedule, str(tmp_path / "celerybeat-schedule")) for part in check[1:]]
+    env = _celery_env(tmp_path)
+    command = [part.replace(schedule, str(tmp_path / "celerybeat-schedule")) for part in beat_service["command"]]
+
+    def healthy() -> bool:
+        return subprocess.run(probe, env=env, timeout=30, check=False).returncode == 0
+
+    assert not healthy(), "no schedule file yet: unhealthy"
+    beat = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        executable=str(Path(sys.executable).with_name("celery")),
+    )
+    try:
+        assert _wait_for(healthy, 60), "a running beat keeps its schedule file fresh"
+    finally:
+        beat.terminate()
+        beat.wait(timeout=30)
+    stale = time.time() - 3600
+    for path in tmp_path.glob("celerybeat-schedule*"):
+        os.utime(path, (stale, stale))
+    assert not healthy(), "a schedule file nobody rewrote for an hour: unhealthy"
