@@ -4,10 +4,12 @@ a front-desk PC signing in to the admin over HTTPS. No Docker engine: the file i
 (and `docker-compose config` when installed); web runs under a real gunicorn with compose's settings."""
 
 import http.client
+import json
 import os
 import re
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -22,6 +24,8 @@ ROOT = Path(__file__).resolve().parents[2]
 APP_SERVICES = ["migrate", "web", "worker", "beat"]
 SITE = "arthomed.clinic.lan"
 FRONT_DESK_PC = "192.168.1.50"
+# One admin per sign-in test: a second code for the same number within a minute is refused.
+ADMIN_MOBILES = ("9811111111", "9811111112")
 
 
 @pytest.fixture(scope="module")
@@ -122,20 +126,20 @@ def web(compose, tmp_path_factory):
         # Sign-in codes read from the log, as the README's trial setup does.
         "SMS_BACKEND": "console",
         "ALLOW_CONSOLE_SMS": "true",
-        "LOG_LEVEL": "warning",
+        "LOG_LEVEL": "info",  # the request lines, with the client IP
         "PYTHONUNBUFFERED": "1",
     }
     python = sys.executable
     subprocess.run([python, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True, timeout=120)
-    created = subprocess.run(
-        [python, "manage.py", "create_user", "--role", "admin", "--mobile", "9811111111", "--name", "Front Desk Admin"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
-    assert created.returncode == 0
+    for mobile in ADMIN_MOBILES:
+        subprocess.run(
+            [python, "manage.py", "create_user", "--role", "admin", "--mobile", mobile, "--name", "Front Desk Admin"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
     log = workdir / "gunicorn.log"
     with log.open("wb") as sink:
         process = subprocess.Popen(
@@ -156,30 +160,61 @@ def web(compose, tmp_path_factory):
         process.wait(timeout=10)
 
 
-def _via_proxy(web, method: str, path: str, cookies: dict, body: str = ""):
-    """A request as Caddy forwards it: the site's Host, HTTPS, and the PC's address."""
-    connection = http.client.HTTPConnection("127.0.0.1", web["port"], timeout=10)
-    headers = {
-        "Host": SITE,
-        "X-Forwarded-Proto": "https",
-        "X-Forwarded-For": FRONT_DESK_PC,
-        "Cookie": "; ".join(f"{key}={value}" for key, value in cookies.items()),
-    }
-    if method == "POST":
-        headers |= {
-            "Origin": f"https://{SITE}",
-            "Referer": f"https://{SITE}/admin/login/",
-            "Content-Type": "application/x-www-form-urlencoded",
+class Browser:
+    """A front-desk browser: keeps cookies (all must be Secure) and sends what a browser sends."""
+
+    def __init__(self, open_connection, origin: str, extra_headers: dict):
+        self.open_connection = open_connection
+        self.origin = origin
+        self.extra_headers = extra_headers
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, form: dict | None = None):
+        headers = {
+            **self.extra_headers,
+            "Host": self.origin.removeprefix("https://"),
+            "Cookie": "; ".join(f"{key}={value}" for key, value in self.cookies.items()),
         }
-    connection.request(method, path, body=body, headers=headers)
-    response = connection.getresponse()
-    page = response.read().decode()
-    for header in response.headers.get_all("Set-Cookie") or []:
-        cookie = SimpleCookie(header)
-        for key, morsel in cookie.items():
-            assert morsel["secure"], f"{key} cookie must be Secure behind HTTPS"
-            cookies[key] = morsel.value
-    return response, page
+        if form is not None:
+            headers |= {
+                "Origin": self.origin,
+                "Referer": f"{self.origin}/admin/login/",
+                "Content-Type": "application/x-www-form-urlencoded",
+            }
+        connection = self.open_connection()
+        connection.request(method, path, body=urlencode(form) if form else None, headers=headers)
+        response = connection.getresponse()
+        page = response.read().decode()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            for key, morsel in SimpleCookie(header).items():
+                assert morsel["secure"], f"{key} cookie must be Secure behind HTTPS"
+                self.cookies[key] = morsel.value
+        return response, page
+
+
+def _sign_in_to_the_admin(browser: Browser, server_log: Path, mobile: str) -> None:
+    response, page = browser.request("GET", "/admin/login/")
+    assert response.status == 200
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    form = {"csrfmiddlewaretoken": token, "mobile_number": mobile}
+    response, page = browser.request("POST", "/admin/login/", form | {"action": "send"})
+    assert response.status == 200, page
+
+    codes: list[bytes] = []
+
+    def code_printed() -> bool:
+        codes[:] = re.findall(rb"SMS to \+91" + mobile.encode() + rb": (\d{6})", server_log.read_bytes())
+        return bool(codes)
+
+    assert _wait_for(code_printed, 10), "the sign-in code was printed by the console backend"
+    form |= {"otp": codes[-1].decode(), "next": "/admin/"}
+    response, page = browser.request("POST", "/admin/login/?next=/admin/", form)
+    assert response.status == 302, page
+    assert response.headers["Location"] == "/admin/"
+    response, page = browser.request("GET", "/admin/")
+    assert response.status == 200
+    assert "Site administration" in page
+    assert 'id="logout-form"' in page  # signed in, not bounced to the login page
 
 
 def test_web_healthcheck_passes_whatever_allowed_hosts(compose, web):
@@ -194,29 +229,102 @@ def test_web_healthcheck_passes_whatever_allowed_hosts(compose, web):
     assert connection.getresponse().status == 400
 
 
-def test_front_desk_pc_signs_in_to_the_admin_over_https(web):
-    cookies: dict = {}
-    response, page = _via_proxy(web, "GET", "/admin/login/", cookies)
-    assert response.status == 200
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    form = {"csrfmiddlewaretoken": token, "mobile_number": "9811111111"}
-    response, page = _via_proxy(web, "POST", "/admin/login/", cookies, urlencode(form | {"action": "send"}))
-    assert response.status == 200, page
+def test_front_desk_pc_signs_in_with_the_headers_the_proxy_sets(web):
+    """gunicorn alone, receiving what Caddy forwards: the site's Host, X-Forwarded-Proto, the PC's address."""
+    browser = Browser(
+        lambda: http.client.HTTPConnection("127.0.0.1", web["port"], timeout=10),
+        f"https://{SITE}",
+        {"X-Forwarded-Proto": "https", "X-Forwarded-For": FRONT_DESK_PC},
+    )
+    _sign_in_to_the_admin(browser, web["log"], ADMIN_MOBILES[0])
 
-    deadline = time.monotonic() + 10
-    codes: list[str] = []
-    while time.monotonic() < deadline and not codes:
-        codes = re.findall(rb"SMS to \+919811111111: (\d{6})", web["log"].read_bytes())
-        time.sleep(0.2)
-    assert codes, "the sign-in code was printed by the console backend"
-    form |= {"otp": codes[-1].decode(), "next": "/admin/"}
-    response, page = _via_proxy(web, "POST", "/admin/login/?next=/admin/", cookies, urlencode(form))
-    assert response.status == 302, page
-    assert response.headers["Location"] == "/admin/"
-    response, page = _via_proxy(web, "GET", "/admin/", cookies)
-    assert response.status == 200
-    assert "Site administration" in page
-    assert 'id="logout-form"' in page  # signed in, not bounced to the login page
+
+# --- the committed Caddyfile, run by a real Caddy in front of that gunicorn ----------------------
+
+
+@pytest.fixture(scope="module")
+def proxy(web, tmp_path_factory):
+    caddy = shutil.which("caddy")
+    if not caddy:
+        pytest.skip("needs caddy (Debian package caddy) to run the committed Caddyfile")
+    workdir = tmp_path_factory.mktemp("caddy")
+    http_port, https_port = _free_port(), _free_port()
+    # The committed file, with loopback ports instead of 80/443 and gunicorn instead of the `web` container.
+    config = (ROOT / "Caddyfile").read_text()
+    assert "reverse_proxy web:3001" in config and "\tskip_install_trust\n" in config
+    config = config.replace("reverse_proxy web:3001", f"reverse_proxy 127.0.0.1:{web['port']}")
+    config = config.replace(
+        "\tskip_install_trust\n",
+        f"\tskip_install_trust\n\tadmin off\n\tdefault_bind 127.0.0.1\n"
+        f"\thttp_port {http_port}\n\thttps_port {https_port}\n",
+    )
+    (workdir / "Caddyfile").write_text(config)
+    env = {
+        **os.environ,
+        "SITE_ADDRESS": SITE,
+        "HOME": str(workdir),
+        "XDG_DATA_HOME": str(workdir / "data"),
+        "XDG_CONFIG_HOME": str(workdir / "config"),
+    }
+    root_certificate = workdir / "data" / "caddy" / "pki" / "authorities" / "local" / "root.crt"
+    with (workdir / "caddy.log").open("wb") as sink:
+        process = subprocess.Popen(
+            [caddy, "run", "--config", str(workdir / "Caddyfile"), "--adapter", "caddyfile"],
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        assert _wait_for(root_certificate.exists, 30), (workdir / "caddy.log").read_text()
+        context = ssl.create_default_context(cafile=str(root_certificate))
+
+        def open_connection():
+            return VerifiedHTTPSConnection(https_port, context)
+
+        assert _wait_for(lambda: _responds(open_connection), 30), (workdir / "caddy.log").read_text()
+        yield {"open_connection": open_connection, "origin": f"https://{SITE}:{https_port}"}
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+class VerifiedHTTPSConnection(http.client.HTTPSConnection):
+    """HTTPS to Caddy on loopback, verifying its certificate for the site's name with Caddy's root."""
+
+    def __init__(self, port: int, context: ssl.SSLContext):
+        super().__init__("127.0.0.1", port, timeout=10, context=context)
+
+    def connect(self):
+        raw = socket.create_connection((self.host, self.port), timeout=self.timeout)
+        self.sock = self._context.wrap_socket(raw, server_hostname=SITE)
+
+
+def _responds(open_connection) -> bool:
+    try:
+        connection = open_connection()
+        connection.request("GET", "/health", headers={"Host": SITE})
+        return connection.getresponse().status == 200
+    except OSError:
+        return False
+
+
+def test_front_desk_pc_signs_in_through_the_tls_proxy(proxy, web):
+    """Real HTTPS, the certificate verified with the local CA's root the README tells PCs to trust."""
+    _sign_in_to_the_admin(Browser(proxy["open_connection"], proxy["origin"], {}), web["log"], ADMIN_MOBILES[1])
+
+
+def test_a_forged_x_forwarded_for_does_not_set_the_client_ip(proxy, web):
+    connection = proxy["open_connection"]()
+    forged = "203.0.113.77"
+    connection.request(
+        "GET", "/api/users/doctors?forged=1", headers={"Host": SITE, "X-Forwarded-For": forged, "X-Real-IP": forged}
+    )
+    assert connection.getresponse().status in {200, 401}
+    lines = [line for line in web["log"].read_text().splitlines() if '"path": "/api/users/doctors"' in line]
+    entries = [json.loads(line) for line in lines]
+    assert entries, "the request was logged"
+    assert entries[-1]["ip"] == "127.0.0.1"  # the peer Caddy saw, not what the client claimed
+    assert forged not in web["log"].read_text()
 
 
 @pytest.mark.django_db
