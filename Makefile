@@ -3,9 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
-PORT ?= 3001
+# The port of `make run`: PORT from the command line or environment, else from .env, else 3001.
+PORT ?= $(or $(shell sed -n "s/^PORT=\([0-9][0-9]*\)$$/\1/p" .env 2>/dev/null),3001)
 
-.PHONY: run test lint fmt check fuzz load venv dev-venv worker beat clean faults
+.PHONY: run test lint fmt check fuzz load venv dev-venv worker beat clean faults backup restore
 
 $(VENV)/.installed-runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -43,7 +44,7 @@ run: venv .env
 
 ## make test: install dev tools and run the whole suite (SQLite unless DATABASE_URL names PostgreSQL)
 test: dev-venv
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -rs $(PYTEST_ARGS)
 
 lint: dev-venv
 	$(VENV)/bin/ruff check .
@@ -72,6 +73,17 @@ load: dev-venv
 ## fault injection on private PostgreSQL/Redis instances (loopback, bounded): see docs/reliability.md
 faults: dev-venv
 	$(PY) bench/faults/run_all.py
+
+BACKUP_DIR ?= backups
+
+## make backup: PostgreSQL dump (custom format) + media files into $(BACKUP_DIR)/arthomed-<UTC time>/
+backup:
+	$(PY) manage.py backup --output "$(BACKUP_DIR)"
+
+## make restore FROM=<backup folder> [DATABASE_URL=<empty database>] [MEDIA_ROOT=<empty dir>]
+restore:
+	@test -n "$(FROM)" || { echo "usage: make restore FROM=backups/arthomed-<time> [DATABASE_URL=...] [MEDIA_ROOT=...]"; exit 2; }
+	$(PY) manage.py restore "$(FROM)"
 
 worker: venv .env
 	$(VENV)/bin/celery -A arthomed worker --loglevel INFO

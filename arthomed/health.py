@@ -47,3 +47,20 @@ def health(request):
         "checks": {"database": "ok" if database else "unavailable", "cache": "ok" if _cache_ok() else "degraded"},
     }
     return JsonResponse(body, status=200 if database else 503)
+
+
+class HealthCheckMiddleware:
+    """Answer `/health` before the Host header is validated (CommonMiddleware).
+
+    Container and load-balancer probes call the server by address (`127.0.0.1:3001`), which
+    ALLOWED_HOSTS rightly refuses for every page; the health answer reveals nothing a host name
+    check would protect, so it is the one path served whatever the Host.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info == "/health":
+            return health(request)
+        return self.get_response(request)

@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
+    # The project package itself, for its management commands (backup, restore).
+    "arthomed",
     "accounts",
     "files",
     "appointments",
@@ -90,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    "arthomed.health.HealthCheckMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -178,9 +181,13 @@ RATE_LIMIT_AUTHENTICATED_MULTIPLIER = 10
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 # --- Celery -----------------------------------------------------------------
-CELERY_BROKER_URL = env("CELERY_BROKER_URL") or REDIS_URL
+CELERY_BROKER_CONFIGURED = bool(env("CELERY_BROKER_URL") or REDIS_URL)
+# Without a broker, tasks run eagerly in-process. Celery still takes a producer from its pool
+# for an eager call: the in-memory transport keeps that off the network, where the default
+# (amqp://localhost) made kombu warn "No hostname was supplied" on every notification.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL") or REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_CONFIGURED
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -255,6 +262,8 @@ if not DEBUG:
         # HTTP -> HTTPS redirection belongs to the TLS-terminating proxy in front of gunicorn;
         # Django doing it too would also redirect the proxy's plain-HTTP calls to /health.
         SILENCED_SYSTEM_CHECKS += ["security.W008"]
+    # Probes call /health over plain HTTP by address (arthomed.health.HealthCheckMiddleware).
+    SECURE_REDIRECT_EXEMPT = [r"^health$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_COUNT else None
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
@@ -363,6 +372,9 @@ CLINIC_NAME = env("CLINIC_NAME", "Arthomed")
 
 # --- SMS ----------------------------------------------------------------------------
 SMS_BACKEND = env("SMS_BACKEND", "console")
+# The console backend logs sign-in codes: production refuses it unless this says it is on purpose
+# (arthomed/checks.py, arthomed.E002).
+ALLOW_CONSOLE_SMS = env_bool("ALLOW_CONSOLE_SMS", False)
 TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID")
 TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN")
 TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER")
@@ -398,8 +410,11 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
-        # The request log line is ours; Django's own duplicate would carry raw paths.
-        "django.server": {"handlers": [], "propagate": False},
-        "django.request": {"handlers": [], "propagate": False},
+        # The request log line is ours: Django's own 4xx lines ("Forbidden (Permission denied)" with a
+        # traceback, "Unauthorized") are not logged. A logger without any handler would fall back to
+        # Python's last-resort stderr output, so django.request keeps the JSON handler for errors
+        # only: an unhandled exception outside /api (the admin) is still logged, once, masked.
+        "django.server": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }

@@ -315,6 +315,8 @@ def main() -> int:
         "DEBUG": "false",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SMS_BACKEND": "console",
+        # Sign-in codes are read from the log on purpose (production refuses it otherwise).
+        "ALLOW_CONSOLE_SMS": "true",
         "LOG_LEVEL": "warning",
         "PYTHONUNBUFFERED": "1",  # SMS lines reach the pipe as they are written
         "TRUSTED_PROXY_COUNT": "1",

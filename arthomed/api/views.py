@@ -4,6 +4,7 @@ from django.http import JsonResponse
 from django.views import csrf, defaults
 from django.views.decorators.csrf import csrf_exempt
 
+from arthomed import admin_errors
 from arthomed.api.envelope import error_body, is_api_path
 
 
@@ -26,7 +27,7 @@ def _json_or_html(code: str, status: int, message: str, html_view):
 
 bad_request = _json_or_html("VALIDATION_ERROR", 400, "Bad request", defaults.bad_request)
 permission_denied = _json_or_html(
-    "PERMISSION_DENIED", 403, "You do not have permission to do this", defaults.permission_denied
+    "PERMISSION_DENIED", 403, "You do not have permission to do this", admin_errors.permission_denied
 )
 page_not_found = _json_or_html("NOT_FOUND", 404, "Not found", defaults.page_not_found)
 server_error = _json_or_html("INTERNAL_ERROR", 500, "Internal server error", defaults.server_error)

@@ -24,15 +24,24 @@ def _run(extra_env: dict, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False)
 
 
+def _serves(extra_env: dict) -> bool:
+    return _run(extra_env, "-c", "import arthomed.wsgi").returncode == 0
+
+
+def _assert_refused(extra_env: dict, *, check_id: str, message: str) -> None:
+    """`check --deploy` fails with the check's id, and wsgi refuses to serve."""
+    check = _run(extra_env, "manage.py", "check", "--deploy")
+    assert check.returncode != 0
+    assert check_id in check.stderr
+    serve = _run(extra_env, "-c", "import arthomed.wsgi")
+    assert serve.returncode != 0
+    assert message in serve.stderr
+
+
 def test_secret_key_required_to_serve_when_not_debug():
     no_key = {"DEBUG": "false", "SECRET_KEY": ""}
-    check = _run(no_key, "manage.py", "check", "--deploy")
-    assert check.returncode != 0
-    assert "arthomed.E001" in check.stderr
-    serve = _run(no_key, "-c", "import arthomed.wsgi")
-    assert serve.returncode != 0
-    assert "SECRET_KEY is required" in serve.stderr
-    assert _run({**no_key, "SECRET_KEY": "k" * 50}, "-c", "import arthomed.wsgi").returncode == 0
+    _assert_refused(no_key, check_id="arthomed.E001", message="SECRET_KEY is required")
+    assert _serves({**no_key, "SECRET_KEY": "k" * 50})
 
 
 def test_tooling_runs_on_a_fresh_clone_without_a_key():
@@ -73,3 +82,34 @@ def test_postgres_and_redis_from_urls():
         "True",
         "31536000",
     ]
+
+
+def test_production_refuses_console_sms_unless_allowed():
+    """The console backend logs every sign-in code: check --deploy fails and wsgi refuses to serve."""
+    production = {"DEBUG": "false", "SECRET_KEY": "k" * 50, "SMS_BACKEND": "console", "ALLOW_CONSOLE_SMS": ""}
+    _assert_refused(production, check_id="arthomed.E002", message="SMS_BACKEND=console")
+
+    allowed = _run({**production, "ALLOW_CONSOLE_SMS": "true"}, "manage.py", "check", "--deploy")
+    assert "arthomed.E002" not in allowed.stdout + allowed.stderr
+    assert _serves({**production, "ALLOW_CONSOLE_SMS": "true"})
+    assert _serves({**production, "SMS_BACKEND": "twilio"})
+    # Development keeps the console backend without ceremony.
+    assert _serves({**production, "DEBUG": "true"})
+
+
+def test_no_broker_runs_tasks_eagerly_without_kombu_warnings():
+    """`make run` has no broker: a task runs in-process and nothing warns about a missing broker host."""
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'arthomed.settings'; django.setup(); "
+        "from arthomed.celery import app\n"
+        "@app.task\n"
+        "def ping():\n"
+        "    return 'pong'\n"
+        "print(ping.delay().get())"
+    )
+    result = _run({"DEBUG": "true", "CELERY_BROKER_URL": "", "REDIS_URL": "", "LOG_LEVEL": "debug"}, "-c", code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("pong")
+    output = result.stdout + result.stderr
+    assert '"level": "warning"' not in output
+    assert "kombu" not in output.lower()
