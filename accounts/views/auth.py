@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
-from accounts.selectors.people import user_get
+from accounts.selectors.people import user_get, user_with_details
 from accounts.serializers.auth import (
     LogoutInputSerializer,
     OtpSentOutputSerializer,
@@ -110,4 +110,4 @@ class LogoutView(APIView):
 class MeView(APIView):
     @extend_schema(operation_id="auth_me", responses=UserData, summary="The signed-in user")
     def get(self, request):
-        return ok({"user": UserOutputSerializer(user_get(request.user.pk)).data}, "User retrieved successfully")
+        return ok({"user": UserOutputSerializer(user_with_details(request.user)).data}, "User retrieved successfully")
