@@ -1,6 +1,7 @@
 """Output shape of a user (SPEC.md §4). Input serializers for profile edits live here too."""
 
 from decimal import Decimal
+from functools import cached_property
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
@@ -43,7 +44,12 @@ class DoctorInfoOutputSerializer(serializers.ModelSerializer):
     @extend_schema_field(ScheduleBlockOutputSerializer(many=True))
     def get_schedule(self, profile) -> list[dict]:
         # Uses the user's prefetched blocks (see accounts.selectors.people.users_with_details).
-        return ScheduleBlockOutputSerializer(profile.user.schedule_blocks.all(), many=True).data
+        return self.schedule_serializer.to_representation(profile.user.schedule_blocks.all())
+
+    @cached_property
+    def schedule_serializer(self) -> serializers.ListSerializer:
+        # One for every doctor of a list, not a new serializer (and its fields) per doctor.
+        return ScheduleBlockOutputSerializer(many=True)
 
 
 class AddressSerializer(serializers.Serializer):
