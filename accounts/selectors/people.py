@@ -21,8 +21,11 @@ def _schedule_in_order() -> Prefetch:
 
 
 def users_with_details() -> QuerySet[User]:
-    """Users with everything the user JSON shows, in a fixed number of queries."""
-    return User.objects.select_related("doctor_profile", "avatar").prefetch_related(_schedule_in_order())
+    """Users with everything the user JSON shows, in a fixed number of queries.
+
+    The avatar shows as its id (`avatarUrl`), so its file row is not joined.
+    """
+    return User.objects.select_related("doctor_profile").prefetch_related(_schedule_in_order())
 
 
 def user_with_details(user: User) -> User:
