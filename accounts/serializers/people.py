@@ -9,10 +9,11 @@ from rest_framework import serializers
 
 from accounts.models import BloodGroup, DoctorProfile, Gender, ScheduleBlock, User, Weekday
 from arthomed.api.fields import ClockTimeField
+from arthomed.api.serializers import PrebuiltFieldsMixin
 from arthomed.core.roles import Role
 
 
-class ScheduleBlockOutputSerializer(serializers.ModelSerializer):
+class ScheduleBlockOutputSerializer(PrebuiltFieldsMixin, serializers.ModelSerializer):
     start_time = ClockTimeField()
     end_time = ClockTimeField()
 
@@ -21,7 +22,7 @@ class ScheduleBlockOutputSerializer(serializers.ModelSerializer):
         fields = ["day", "start_time", "end_time", "is_available"]
 
 
-class DoctorInfoOutputSerializer(serializers.ModelSerializer):
+class DoctorInfoOutputSerializer(PrebuiltFieldsMixin, serializers.ModelSerializer):
     consultation_fee = serializers.DecimalField(max_digits=10, decimal_places=2, coerce_to_string=False)
     rating = serializers.DecimalField(max_digits=3, decimal_places=2, coerce_to_string=False)
     schedule = serializers.SerializerMethodField()
@@ -86,7 +87,7 @@ class PatientInfoOutputSerializer(serializers.Serializer):
     medical_history = MedicalHistoryEntrySerializer(many=True)
 
 
-class UserOutputSerializer(serializers.ModelSerializer):
+class UserOutputSerializer(PrebuiltFieldsMixin, serializers.ModelSerializer):
     """The user JSON of SPEC.md §4; `doctorInfo` only for doctors, `patientInfo` only for patients."""
 
     _id = serializers.UUIDField(source="id", read_only=True)
@@ -158,7 +159,7 @@ class UserStatusOutputSerializer(serializers.ModelSerializer):
         fields = ["_id", "is_active", "status_reason", "status_updated_at", "status_updated_by"]
 
 
-class DoctorPublicOutputSerializer(serializers.ModelSerializer):
+class DoctorPublicOutputSerializer(PrebuiltFieldsMixin, serializers.ModelSerializer):
     """A doctor as the public directory shows them: no mobile number, e-mail or private profile."""
 
     _id = serializers.UUIDField(source="id", read_only=True)
