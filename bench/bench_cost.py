@@ -98,7 +98,7 @@ def drive(args, port: int, manifest: dict) -> dict:
         print(f"round {number + 1}: " + ", ".join(f"{name} {r['rps']}/s" for name, r in row.items()), flush=True)
     summary = {}
     for name, (floor, target) in TARGETS.items():
-        entry = {"rps_median": statistics.median(r[name]["rps"] for r in rounds)}
+        entry = {"rps_median": round(statistics.median(r[name]["rps"] for r in rounds), 1)}
         entry["statuses"] = {}
         for r in rounds:
             for status, count in r[name]["statuses"].items():
