@@ -2,7 +2,7 @@
 
 import uuid
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
 from accounts.models import ScheduleBlock, User
 from arthomed.core.errors import DoctorNotFound, UserNotFound
@@ -16,11 +16,27 @@ def parse_uuid(value: object) -> uuid.UUID | None:
         return None
 
 
+def _schedule_in_order() -> Prefetch:
+    return Prefetch("schedule_blocks", queryset=ScheduleBlock.objects.order_by("day", "start_time"))
+
+
 def users_with_details() -> QuerySet[User]:
-    """Users with everything the user JSON shows, in a fixed number of queries."""
-    return User.objects.select_related("doctor_profile", "avatar").prefetch_related(
-        Prefetch("schedule_blocks", queryset=ScheduleBlock.objects.order_by("day", "start_time"))
-    )
+    """Users with everything the user JSON shows, in a fixed number of queries.
+
+    The avatar shows as its id (`avatarUrl`), so its file row is not joined.
+    """
+    return User.objects.select_related("doctor_profile").prefetch_related(_schedule_in_order())
+
+
+def user_with_details(user: User) -> User:
+    """An already-read user (the signed-in one), completed for the user JSON without reading it again.
+
+    Only a doctor's JSON shows more than the row itself (profile and schedule); the avatar
+    shows as its id.
+    """
+    if user.role == Role.DOCTOR:
+        prefetch_related_objects([user], "doctor_profile", _schedule_in_order())
+    return user
 
 
 def active_doctors() -> QuerySet[User]:

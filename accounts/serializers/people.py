@@ -1,6 +1,7 @@
 """Output shape of a user (SPEC.md §4). Input serializers for profile edits live here too."""
 
 from decimal import Decimal
+from functools import cached_property
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
@@ -8,10 +9,11 @@ from rest_framework import serializers
 
 from accounts.models import BloodGroup, DoctorProfile, Gender, ScheduleBlock, User, Weekday
 from arthomed.api.fields import ClockTimeField, PersonNameField
+from arthomed.api.serializers import PrebuiltFieldsMixin
 from arthomed.core.roles import Role
 
 
-class ScheduleBlockOutputSerializer(serializers.ModelSerializer):
+class ScheduleBlockOutputSerializer(PrebuiltFieldsMixin, serializers.ModelSerializer):
     start_time = ClockTimeField()
     end_time = ClockTimeField()
 
@@ -20,7 +22,7 @@ class ScheduleBlockOutputSerializer(serializers.ModelSerializer):
         fields = ["day", "start_time", "end_time", "is_available"]
 
 
-class DoctorInfoOutputSerializer(serializers.ModelSerializer):
+class DoctorInfoOutputSerializer(PrebuiltFieldsMixin, serializers.ModelSerializer):
     consultation_fee = serializers.DecimalField(max_digits=10, decimal_places=2, coerce_to_string=False)
     rating = serializers.DecimalField(max_digits=3, decimal_places=2, coerce_to_string=False)
     schedule = serializers.SerializerMethodField()
@@ -43,7 +45,12 @@ class DoctorInfoOutputSerializer(serializers.ModelSerializer):
     @extend_schema_field(ScheduleBlockOutputSerializer(many=True))
     def get_schedule(self, profile) -> list[dict]:
         # Uses the user's prefetched blocks (see accounts.selectors.people.users_with_details).
-        return ScheduleBlockOutputSerializer(profile.user.schedule_blocks.all(), many=True).data
+        return self.schedule_serializer.to_representation(profile.user.schedule_blocks.all())
+
+    @cached_property
+    def schedule_serializer(self) -> serializers.ListSerializer:
+        # One for every doctor of a list, not a new serializer (and its fields) per doctor.
+        return ScheduleBlockOutputSerializer(many=True)
 
 
 class AddressSerializer(serializers.Serializer):
@@ -80,7 +87,7 @@ class PatientInfoOutputSerializer(serializers.Serializer):
     medical_history = MedicalHistoryEntrySerializer(many=True)
 
 
-class UserOutputSerializer(serializers.ModelSerializer):
+class UserOutputSerializer(PrebuiltFieldsMixin, serializers.ModelSerializer):
     """The user JSON of SPEC.md §4; `doctorInfo` only for doctors, `patientInfo` only for patients."""
 
     _id = serializers.UUIDField(source="id", read_only=True)
@@ -152,7 +159,7 @@ class UserStatusOutputSerializer(serializers.ModelSerializer):
         fields = ["_id", "is_active", "status_reason", "status_updated_at", "status_updated_by"]
 
 
-class DoctorPublicOutputSerializer(serializers.ModelSerializer):
+class DoctorPublicOutputSerializer(PrebuiltFieldsMixin, serializers.ModelSerializer):
     """A doctor as the public directory shows them: no mobile number, e-mail or private profile."""
 
     _id = serializers.UUIDField(source="id", read_only=True)

@@ -85,6 +85,28 @@ class TestIssuedTokens:
         assert user["patientInfo"] == {"bloodGroup": "", "allergies": [], "medicalHistory": []}
         assert "tokenVersion" not in user and "password" not in user
 
+    @pytest.mark.parametrize(
+        ("role", "queries"),
+        [
+            (Role.PATIENT, 1),  # the signed-in user and the revocation check, in one statement
+            (Role.RECEPTIONIST, 1),
+            (Role.ADMIN, 1),
+            (Role.DOCTOR, 3),  # and the doctor's profile and schedule, which only a doctor's JSON shows
+        ],
+    )
+    def test_me_reads_the_user_once_whatever_the_data(self, api, make_user, role, queries, django_assert_num_queries):
+        user = make_user(role)
+        access = tokens_for(user)["accessToken"]
+        with django_assert_num_queries(queries):
+            assert me(api, access).status_code == 200
+        for _ in range(20):  # more people, and more revoked tokens on the list
+            other = make_user(Role.PATIENT)
+            session_logout(user=other, access_token=read_access_token(tokens_for(other)["accessToken"]))
+        with django_assert_num_queries(queries):
+            response = me(api, access)
+        assert response.json()["data"]["user"]["_id"] == str(user.pk)
+        assert ("doctorInfo" in response.json()["data"]["user"]) is (role == Role.DOCTOR)
+
     def test_me_needs_a_token(self, api):
         response = api.get(ME)
         assert response.status_code == 401

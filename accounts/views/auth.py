@@ -6,7 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.viewsets import GenericViewSet
 
-from accounts.selectors.people import user_get
+from accounts.selectors.people import user_get, user_with_details
 from accounts.serializers.auth import (
     LogoutInputSerializer,
     OtpSentOutputSerializer,
@@ -102,4 +102,4 @@ class AuthViewSet(GenericViewSet):
     @extend_schema(tags=TAGS, operation_id="auth_me", responses=UserData, summary="The signed-in user")
     @action(detail=False)
     def me(self, request):
-        return ok({"user": UserOutputSerializer(user_get(request.user.pk)).data}, "User retrieved successfully")
+        return ok({"user": UserOutputSerializer(user_with_details(request.user)).data}, "User retrieved successfully")

@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from appointments.models import Appointment, AppointmentStatus
 from arthomed.api.fields import ClockTimeField
+from arthomed.api.serializers import PrebuiltFieldsMixin
 from arthomed.core.roles import Role
 
 
@@ -128,7 +129,7 @@ StatusChangeOutputSerializer = type(
 )
 
 
-class AppointmentOutputSerializer(serializers.ModelSerializer):
+class AppointmentOutputSerializer(PrebuiltFieldsMixin, serializers.ModelSerializer):
     """The full appointment JSON (participants and admins)."""
 
     _id = serializers.UUIDField(source="id", read_only=True)

@@ -43,6 +43,9 @@ class RequestIdMiddleware:
 
     @staticmethod
     def _log(request, response, duration_ms: float) -> None:
+        level = logging.ERROR if response.status_code >= 500 else logging.INFO
+        if not request_logger.isEnabledFor(level):
+            return  # e.g. LOG_LEVEL=warning: no fields to gather for a line nobody writes
         user = getattr(request, "user", None)
         fields = {
             "method": request.method,
@@ -53,7 +56,6 @@ class RequestIdMiddleware:
             "request_id": request.id,
             "ip": client_ip(request),
         }
-        level = logging.ERROR if response.status_code >= 500 else logging.INFO
         request_logger.log(
             level, "%s %s %s", request.method, request.path, response.status_code, extra={"fields": fields}
         )

@@ -42,11 +42,16 @@ class EnvelopePagination(BasePagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         self.page, self.limit = page_params(request.query_params)
-        self.total = (
-            queryset.count() if hasattr(queryset, "count") and not isinstance(queryset, list) else len(queryset)
-        )
         offset = (self.page - 1) * self.limit
-        return list(queryset[offset : offset + self.limit])
+        rows = list(queryset[offset : offset + self.limit])
+        if 0 < len(rows) < self.limit or (not rows and offset == 0):
+            # The last page tells the total itself: no COUNT query (most lists fit on one page).
+            self.total = offset + len(rows)
+        else:
+            self.total = (
+                queryset.count() if hasattr(queryset, "count") and not isinstance(queryset, list) else len(queryset)
+            )
+        return rows
 
     def get_paginated_response(self, data, message: str = ""):
         meta = pagination_meta(page=self.page, limit=self.limit, total=self.total)

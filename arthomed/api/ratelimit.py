@@ -1,45 +1,71 @@
 """Baseline request rate limit (SPEC.md §1, ARCHITECTURE.md configuration).
 
 Anonymous callers are counted per client IP, signed-in users per user with 10x the
-allowance. Counters live in the cache through django-ratelimit, so with Redis they
-are shared by every process.
+allowance, in fixed windows. Counters live in the cache, so with Redis they are shared by
+every process. Every request is counted; with Redis the count is one round trip.
 """
 
+import time
+
 from django.conf import settings
-from django_ratelimit.core import get_usage
+from django.core.cache import caches
 from rest_framework.throttling import BaseThrottle
 
 from arthomed.api.clientip import client_ip
+
+try:
+    from django_redis.cache import RedisCache
+    from redis.exceptions import RedisError
+except ImportError:  # pragma: no cover - django-redis is a requirement
+    RedisCache, RedisError = (), OSError
+
+# Counters outlive their window a little, so a slow clock between processes never resets one early.
+EXPIRY_FUDGE_SECONDS = 5
 
 
 def _window_seconds() -> int:
     return max(1, settings.RATE_LIMIT_WINDOW_MS // 1000)
 
 
-def _key(group, request) -> str:
+def _caller(request) -> tuple[str, int]:
+    """Who is counted, and their allowance per window."""
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        return f"user:{user.pk}"
-    return f"ip:{client_ip(request)}"
+        return f"user:{user.pk}", settings.RATE_LIMIT_MAX_REQUESTS * settings.RATE_LIMIT_AUTHENTICATED_MULTIPLIER
+    return f"ip:{client_ip(request)}", settings.RATE_LIMIT_MAX_REQUESTS
 
 
-def _rate(group, request) -> str:
-    limit = settings.RATE_LIMIT_MAX_REQUESTS
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        limit *= settings.RATE_LIMIT_AUTHENTICATED_MULTIPLIER
-    return f"{limit}/{_window_seconds()}s"
+def _count(key: str, ttl: int) -> int | None:
+    """Add one to the window's counter; its new value, or None when the cache is unreachable."""
+    cache = caches[settings.RATELIMIT_USE_CACHE]
+    if isinstance(cache, RedisCache):
+        # Create-with-expiry and increment in one round trip (two cache calls were two).
+        redis_key = cache.make_key(key)
+        try:
+            pipe = cache.client.get_client(write=True).pipeline(transaction=False)
+            pipe.set(redis_key, 0, ex=ttl, nx=True)
+            pipe.incr(redis_key)
+            return pipe.execute()[1]
+        except RedisError:
+            return None  # an outage stops the counting, never the API (RATELIMIT_FAIL_OPEN)
+    cache.add(key, 0, ttl)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between the two calls
+        return None
 
 
 class RequestRateThrottle(BaseThrottle):
-    """DRF throttle backed by django-ratelimit's counters (runs after authentication)."""
+    """DRF throttle counting every request (runs after authentication)."""
 
     def allow_request(self, request, view) -> bool:
-        usage = get_usage(request, group="api", key=_key, rate=_rate, increment=True)
-        if usage is None:
-            return True
-        self._wait = usage["time_left"]
-        return not usage["should_limit"]
+        window = _window_seconds()
+        now = time.time()
+        window_start = int(now // window) * window
+        who, limit = _caller(request)
+        count = _count(f"rl:api:{who}:{window_start}", window + EXPIRY_FUDGE_SECONDS)
+        self._wait = max(1, round(window_start + window - now))
+        return count is None or count <= limit
 
     def wait(self) -> float:
         return getattr(self, "_wait", _window_seconds())

@@ -1,12 +1,50 @@
 """camelCase JSON wrapped in the SPEC.md §1 envelope."""
 
+import datetime
+import decimal
+import uuid
+from functools import lru_cache
+
+from django.utils.encoding import force_str
+from django.utils.functional import Promise
 from djangorestframework_camel_case.render import CamelCaseJSONRenderer
+from djangorestframework_camel_case.util import camelize as library_camelize
+from djangorestframework_camel_case.util import camelize_re, underscore_to_camel
 
 from arthomed.api.envelope import error_body, success_body
+
+# Values the library's camelize returns unchanged; answering them here skips its per-value probing.
+PLAIN_VALUES = (str, int, float, bool, type(None), decimal.Decimal, datetime.date, datetime.time, uuid.UUID)
 
 
 def is_envelope(data) -> bool:
     return isinstance(data, dict) and "success" in data and "timestamp" in data
+
+
+@lru_cache(maxsize=4096)
+def camel_key(key: str) -> str:
+    """`doctor_info` -> `doctorInfo`: the library's rule, worked out once per key (bounded cache)."""
+    return camelize_re.sub(underscore_to_camel, key) if "_" in key else key
+
+
+def camelize(data, *, ignore_fields: tuple = (), ignore_keys: tuple = ()):
+    """The library's camelize, without re-deriving every key on every response."""
+    if isinstance(data, PLAIN_VALUES):
+        return data
+    if isinstance(data, dict):
+        result = {}
+        for raw_key, value in data.items():
+            key = force_str(raw_key) if isinstance(raw_key, Promise) else raw_key
+            new_key = camel_key(key) if isinstance(key, str) else key
+            ignored = key in ignore_fields or new_key in ignore_fields
+            kept = key in ignore_keys or new_key in ignore_keys
+            result[key if kept else new_key] = (
+                value if ignored else camelize(value, ignore_fields=ignore_fields, ignore_keys=ignore_keys)
+            )
+        return result
+    if isinstance(data, (list, tuple)):
+        return [camelize(item, ignore_fields=ignore_fields, ignore_keys=ignore_keys) for item in data]
+    return library_camelize(data, ignore_fields=ignore_fields, ignore_keys=ignore_keys)
 
 
 class EnvelopeJSONRenderer(CamelCaseJSONRenderer):
@@ -22,4 +60,9 @@ class EnvelopeJSONRenderer(CamelCaseJSONRenderer):
                 data = error_body(code="ERROR", status_code=status, message=str(data))
             else:
                 data = success_body(data)
-        return super().render(data, accepted_media_type, renderer_context)
+        options = self.json_underscoreize
+        camel = camelize(
+            data, ignore_fields=options.get("ignore_fields") or (), ignore_keys=options.get("ignore_keys") or ()
+        )
+        # The base class's base: the JSON encoding itself (the camelising is done above).
+        return super(CamelCaseJSONRenderer, self).render(camel, accepted_media_type, renderer_context)

@@ -1,9 +1,17 @@
 """SPEC.md §1 conventions: envelopes for success and every error class, camelCase, request ids."""
 
+import datetime as dt
+import json
 import re
+import uuid
+from decimal import Decimal
 
 import pytest
+from django.utils.translation import gettext_lazy
+from djangorestframework_camel_case.settings import api_settings
+from djangorestframework_camel_case.util import camelize as library_camelize
 
+from arthomed.api.renderers import camelize
 from arthomed.core.roles import Role
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("arthomed.tests.probe_urls")]
@@ -140,3 +148,21 @@ def test_security_headers_on_api_and_html(api, client):
     assert page["X-Frame-Options"] == "DENY"
     assert "default-src 'self'" in page["Content-Security-Policy"]
     assert "Content-Security-Policy" not in response
+
+
+def test_the_renderers_camelize_answers_what_the_librarys_does():
+    options = api_settings.JSON_UNDERSCOREIZE
+    data = {
+        "_id": "a",
+        "doctor_info": {"consultation_fee": Decimal("500.00"), "schedule": [{"start_time": "09:00", "is_x": True}]},
+        "line_2_text": ("a_b", {"inner_key": None}),
+        gettext_lazy("lazy_key"): gettext_lazy("lazy value"),
+        "at": dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        "ids": {uuid.UUID(int=1)},
+        3: "not a string key",
+    }
+    ours = camelize(
+        data, ignore_fields=options.get("ignore_fields") or (), ignore_keys=options.get("ignore_keys") or ()
+    )
+    assert json.dumps(ours, default=str) == json.dumps(library_camelize(data, **options), default=str)
+    assert "_id" in ours and "doctorInfo" in ours and "consultationFee" in ours["doctorInfo"]

@@ -25,6 +25,28 @@ def test_last_page_and_page_past_the_end(api, users):
     assert beyond["pagination"]["total"] == 25
 
 
+@pytest.mark.parametrize(
+    "case",
+    [
+        ("page=1&limit=10", 25, 2),  # a full page: the total needs a COUNT
+        ("page=3&limit=10", 25, 1),  # the last, partial page tells the total itself
+        ("page=1&limit=100", 25, 1),
+        ("page=9&limit=10", 25, 2),  # past the end: nothing to tell it but a COUNT
+    ],
+)
+def test_a_partial_last_page_needs_no_count(api, users, case, django_assert_num_queries):
+    query, total, queries = case
+    with django_assert_num_queries(queries):
+        data = api.get(f"/api/_probe/users?{query}").json()["data"]
+    assert data["pagination"]["total"] == total
+
+
+def test_an_empty_list_is_one_query_and_total_zero(api, db, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        data = api.get("/api/_probe/users").json()["data"]
+    assert data["items"] == [] and data["pagination"]["total"] == 0 and data["pagination"]["pages"] == 0
+
+
 def test_limit_up_to_one_hundred(api, users):
     data = api.get("/api/_probe/users?limit=100").json()["data"]
     assert len(data["items"]) == 25

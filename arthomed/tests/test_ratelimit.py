@@ -1,9 +1,11 @@
 """Baseline request rate limit: per IP when anonymous, per user (10x) when signed in."""
 
 import pytest
+from django.core.cache import caches
 
 from arthomed.api.clientip import client_ip
 from arthomed.core.roles import Role
+from conftest import TEST_REDIS_URL
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("arthomed.tests.probe_urls")]
 
@@ -37,6 +39,34 @@ def test_users_are_counted_separately_from_their_ip(as_user, make_user, api, sma
     for _ in range(5):
         assert client.get("/api/_probe/admin-only").status_code == 200
     assert api.get("/api/_probe/users").status_code == 200
+
+
+@pytest.fixture
+def redis_cache(settings):
+    settings.CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": TEST_REDIS_URL}}
+    caches["default"].clear()
+    yield caches["default"]
+    caches["default"].clear()
+
+
+@pytest.mark.redis
+def test_with_redis_each_request_is_counted_once_in_an_expiring_counter(api, small_limit, redis_cache):
+    for _ in range(3):
+        assert api.get("/api/_probe/users").status_code == 200
+    response = api.get("/api/_probe/users")
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 60
+    client = redis_cache.client.get_client()
+    [key] = client.keys("*rl:api:ip:*")
+    assert int(client.get(key)) == 4  # the refused request counted too
+    assert 60 <= client.ttl(key) <= 65  # the window, plus a little
+
+
+@pytest.mark.redis
+def test_with_redis_signed_in_users_get_ten_times_the_allowance(as_user, make_user, small_limit, redis_cache):
+    client = as_user(make_user(Role.ADMIN))
+    statuses = [client.get("/api/_probe/admin-only").status_code for _ in range(31)]
+    assert statuses == [200] * 30 + [429]
 
 
 class FakeRequest:
