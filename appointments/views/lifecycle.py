@@ -16,6 +16,7 @@ from appointments.serializers.lifecycle import (
     AppointmentRejectInputSerializer,
     AppointmentStatusInputSerializer,
     AppointmentVisitSummaryInputSerializer,
+    clinical_arguments,
 )
 from appointments.serializers.output import AppointmentOutputSerializer, appointment_serializer_for
 from appointments.services.lifecycle import (
@@ -113,7 +114,7 @@ class AppointmentCancelApi(APIView):
         data = validated(AppointmentCancelInputSerializer, request)
         appointment = appointment_get_for(request.user, pk)
         appointment = appointment_cancel(appointment=appointment, actor=request.user, reason=data["reason"])
-        return answer(request, appointment, "Appointment cancelled")
+        return answer(request, appointment, "Appointment cancelled successfully")
 
 
 class AppointmentStatusApi(APIView):
@@ -127,10 +128,10 @@ class AppointmentStatusApi(APIView):
         parameters=[ID_PARAMETER],
     )
     def put(self, request, pk: str):
-        data = validated(AppointmentStatusInputSerializer, request)
+        data = clinical_arguments(validated(AppointmentStatusInputSerializer, request))
         appointment = appointment_get_for(request.user, pk)
         appointment = appointment_status_update(appointment=appointment, actor=request.user, **data)
-        return answer(request, appointment, "Appointment status updated")
+        return answer(request, appointment, "Appointment status updated successfully")
 
 
 class AppointmentVisitSummaryApi(APIView):
@@ -144,17 +145,10 @@ class AppointmentVisitSummaryApi(APIView):
         parameters=[ID_PARAMETER],
     )
     def put(self, request, pk: str):
-        data = validated(AppointmentVisitSummaryInputSerializer, request)
+        data = clinical_arguments(validated(AppointmentVisitSummaryInputSerializer, request))
         appointment = appointment_get_for(request.user, pk)
-        notes = data.get("notes")
-        appointment = appointment_visit_summary_update(
-            appointment=appointment,
-            actor=request.user,
-            doctor_notes=notes["doctor"] if notes else None,
-            visit_summary=data.get("visit_summary"),
-            prescription=data.get("prescription"),
-            follow_up=data.get("follow_up"),
-        )
+        data["doctor_notes"] = data.pop("notes", None)
+        appointment = appointment_visit_summary_update(appointment=appointment, actor=request.user, **data)
         return answer(request, appointment, "Visit summary updated")
 
 

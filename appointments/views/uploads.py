@@ -9,6 +9,7 @@ from appointments.serializers.uploads import AppointmentFilesUploadInputSerializ
 from appointments.services.uploads import appointment_files_upload
 from arthomed.api.responses import ok
 from arthomed.api.schema import data_of
+from arthomed.core.roles import Role
 from files.serializers import StoredFileOutputSerializer
 from files.upload_handlers import LimitedUploadMixin
 
@@ -36,5 +37,6 @@ class AppointmentFilesUploadView(LimitedUploadMixin, APIView):
             category=form.validated_data["category"],
             uploads=form.validated_data["files"],
         )
-        files = StoredFileOutputSerializer(stored, many=True).data
+        readable = request.user.role != Role.RECEPTIONIST  # SPEC.md §2: the front desk gets metadata only
+        files = StoredFileOutputSerializer(stored, many=True, context={"content_readable": readable}).data
         return ok({"uploaded_files": files}, "Files uploaded successfully")
