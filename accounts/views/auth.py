@@ -71,7 +71,7 @@ class VerifyOtpView(PublicAuthView):
             "tokens": tokens_for(user),
             "is_new_user": is_new_user,
         }
-        return ok(data, "Registration successful" if is_new_user else "Login successful")
+        return ok(data, "OTP verified successfully")  # the old API's text; `isNewUser` tells the two apart
 
 
 class RefreshTokenView(PublicAuthView):
@@ -85,7 +85,8 @@ class RefreshTokenView(PublicAuthView):
     def post(self, request):
         serializer = RefreshTokenInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        return ok(token_refresh(refresh_token=serializer.validated_data["refresh_token"]), "Token refreshed")
+        tokens = token_refresh(refresh_token=serializer.validated_data["refresh_token"])
+        return ok(tokens, "Token refreshed successfully")
 
 
 class LogoutView(APIView):

@@ -169,5 +169,4 @@ class AdminUserStatusView(APIView):
         serializer = UserStatusInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = user_status_set(actor=request.user, user=user, **serializer.validated_data)
-        message = "User activated successfully" if user.is_active else "User deactivated successfully"
-        return ok({"user": UserStatusOutputSerializer(user).data}, message)
+        return ok({"user": UserStatusOutputSerializer(user).data}, "User status updated successfully")
