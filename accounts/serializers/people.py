@@ -165,7 +165,7 @@ class DoctorPublicOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["_id", "name", "role", "gender", "avatar_url", "doctor_info"]
+        fields = ["_id", "name", "role", "gender", "avatar_url", "doctor_info", "is_active"]
 
     def get_avatar_url(self, user) -> str | None:
         return f"/api/files/{user.avatar_id}" if user.avatar_id else None
