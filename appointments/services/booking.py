@@ -27,6 +27,7 @@ from arthomed.core.errors import (
     BookingLimitReached,
     InvalidStatusTransition,
     PermissionDenied,
+    SlotUnavailable,
     ValidationFailed,
 )
 from arthomed.core.roles import Role
@@ -37,10 +38,18 @@ STAFF = (Role.ADMIN, Role.RECEPTIONIST)
 RESCHEDULABLE = (AppointmentStatus.PENDING, AppointmentStatus.CONFIRMED)
 # PostgreSQL's SQLSTATE for exclusion_violation: an overlapping active appointment exists.
 EXCLUSION_VIOLATION = "23P01"
+PATIENT_OVERLAP_CONSTRAINT = "appt_no_patient_overlap"  # migration 0002
 
 
 def _is_overlap_violation(exc: IntegrityError) -> bool:
     return getattr(exc.__cause__, "sqlstate", None) == EXCLUSION_VIOLATION
+
+
+def _lost_race(exc: IntegrityError) -> SlotUnavailable:
+    """The 409 of an insert refused by an exclusion constraint: the doctor's slot, or the patient's time."""
+    constraint = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", "") or ""
+    reason = SlotRefusal.PATIENT_OVERLAP if constraint == PATIENT_OVERLAP_CONSTRAINT else SlotRefusal.TAKEN
+    return slot_unavailable(reason)
 
 
 def _field_error(field: str, message: str, value=None) -> ValidationFailed:
@@ -162,7 +171,7 @@ def appointment_book(
             )
     except IntegrityError as exc:
         if _is_overlap_violation(exc):
-            raise slot_unavailable(SlotRefusal.TAKEN) from exc
+            raise _lost_race(exc) from exc
         if idempotency_key:
             first = Appointment.objects.filter(patient=patient, idempotency_key=idempotency_key).first()
             if first is not None:  # a concurrent retry with the same key won
@@ -225,7 +234,7 @@ def appointment_reschedule(
             appointment.save()
     except IntegrityError as exc:
         if _is_overlap_violation(exc):
-            raise slot_unavailable(SlotRefusal.TAKEN) from exc
+            raise _lost_race(exc) from exc
         raise
     AppointmentStatusChange.objects.create(
         appointment=appointment,

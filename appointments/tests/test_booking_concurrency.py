@@ -13,6 +13,7 @@ from accounts.services.users import user_create
 from accounts.tokens import tokens_for
 from appointments.models import Appointment
 from appointments.selectors import slots
+from appointments.services import booking
 from appointments.tests.test_slots import MONDAY, SUNDAY, at, make_appointment, work
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -123,4 +124,17 @@ def test_a_race_lost_at_the_constraint_is_a_clean_409(as_user, monkeypatch):
     response = as_user(patient).post("/api/appointments/book", payload, format="json")
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "SLOT_UNAVAILABLE"
+    assert response.json()["error"]["details"] == {"reason": "taken"}
     assert list(Appointment.objects.values_list("patient_id", flat=True)) == [winner.pk]
+
+
+def test_a_refusal_by_either_constraint_names_its_reason():
+    """The patient's own bookings are serialised by a row lock, so their constraint is the last guard:
+    should it ever fire, its 409 says `patient-overlap`, the doctor's says `taken`."""
+    doctors = [user_create(mobile_number=f"850000000{n}", name=f"Dr Race {n}", role="doctor") for n in (1, 2)]
+    patients = [user_create(mobile_number=f"851000000{n}", name=f"Patient {n}") for n in (1, 2)]
+    make_appointment(doctors[0], patients[0], at(MONDAY, 9))
+    for doctor, patient, reason in [(doctors[0], patients[1], "taken"), (doctors[1], patients[0], "patient-overlap")]:
+        with pytest.raises(IntegrityError) as refused, transaction.atomic():
+            make_appointment(doctor, patient, at(MONDAY, 9))
+        assert booking._lost_race(refused.value).details == {"reason": reason}
