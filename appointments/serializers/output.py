@@ -107,6 +107,7 @@ class PaymentOutputSerializer(serializers.Serializer):
     method = serializers.CharField(allow_null=True)
     transaction_id = serializers.CharField(allow_null=True)
     paid_at = serializers.DateTimeField(allow_null=True)
+    note = serializers.CharField(allow_null=True, help_text="Why an admin recorded more than the fee")
 
 
 class RefundInfoOutputSerializer(serializers.Serializer):
@@ -246,6 +247,7 @@ class AppointmentOutputSerializer(serializers.ModelSerializer):
             "method": appointment.payment_method or None,
             "transaction_id": appointment.transaction_id or None,
             "paid_at": appointment.paid_at,
+            "note": appointment.payment_note or None,
         }
 
     @extend_schema_field(CancellationOutputSerializer(allow_null=True))
