@@ -83,6 +83,8 @@ def test_root_and_api_answer_an_index(api, path):
     assert data["links"] == {"docs": "/api-docs", "schema": "/api/schema", "health": "/health", "api": "/api"}
     for link in ("/api-docs", "/api/schema", "/health"):
         assert api.get(link).status_code == 200
+    health = api.get("/health").json()
+    assert (health["status"], health["message"]) == ("ok", "OK")
     assert_error(api.post(path, {}, format="json"), 405, "METHOD_NOT_ALLOWED")
 
 
