@@ -93,6 +93,9 @@ class UserAddForm(PersonNameFormMixin, forms.ModelForm):
         return (self.cleaned_data.get("email") or "").strip().lower() or None
 
 
+PATIENT_INFORMATION = "Patient information"
+
+
 class UserChangeForm(PersonNameFormMixin, forms.ModelForm):
     class Meta:
         model = User
@@ -145,7 +148,7 @@ class UserAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["mobile_number", "name", "email", "role", "is_verified"]}),
         ("Profile", {"fields": ["date_of_birth", "gender", "address", "emergency_contact"]}),
-        ("Patient information", {"fields": ["blood_group", "allergies", "medical_history"]}),
+        (PATIENT_INFORMATION, {"fields": ["blood_group", "allergies", "medical_history"]}),
         (
             "Status",
             {"fields": ["is_active", "status_reason", "status_updated_at", "status_updated_by", "deleted_at"]},
@@ -165,7 +168,12 @@ class UserAdmin(admin.ModelAdmin):
         return users.filter(role__in=[Role.PATIENT, Role.DOCTOR])
 
     def get_fieldsets(self, request, obj=None):
-        return self.add_fieldsets if obj is None else self.fieldsets
+        if obj is None:
+            return self.add_fieldsets
+        if request.user.is_superuser:
+            return self.fieldsets
+        # Receptionists never see clinical content (SPEC.md §5): no patient information.
+        return [fieldset for fieldset in self.fieldsets if fieldset[0] != PATIENT_INFORMATION]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = UserChangeForm if obj is not None else UserAddForm
@@ -177,7 +185,7 @@ class UserAdmin(admin.ModelAdmin):
         if obj is None:
             return []
         if not request.user.is_superuser:
-            return [field for _, options in self.fieldsets for field in options["fields"]]
+            return [field for _, options in self.get_fieldsets(request, obj) for field in options["fields"]]
         return self.audit_fields
 
     def get_inlines(self, request, obj):

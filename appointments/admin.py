@@ -120,7 +120,8 @@ class AppointmentAdmin(admin.ModelAdmin):
             try:
                 action(appointment)
             except ApplicationError as exc:
-                self.message_user(request, f"{appointment.patient.name}, {appointment}: {exc.message}", messages.ERROR)
+                refusal = f"{appointment.patient.name}, {appointment}: {exc.explanation}"
+                self.message_user(request, refusal, messages.ERROR)
             else:
                 succeeded += 1
         if succeeded:

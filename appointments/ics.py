@@ -26,7 +26,7 @@ def appointment_ics(appointment) -> bytes:
     event.add("dtend", appointment.ends_at)
     event.add("summary", f"{settings.CLINIC_NAME}: appointment with {appointment.doctor.name}")
     event.add("location", settings.CLINIC_NAME)
-    event.add("description", f"{appointment.get_purpose_of_visit_display()}. {appointment.reason}".strip())
+    event.add("description", f"{appointment.purpose_label}. {appointment.reason}".strip())
     event.add("status", ICS_STATUS.get(appointment.status, "CANCELLED"))
     calendar.add_component(event)
     return calendar.to_ical()

@@ -33,6 +33,8 @@ TERMINAL_STATUSES = (
 
 
 class PurposeOfVisit(models.TextChoices):
+    """Suggestions for `purposeOfVisit`, which is free text (the old app sends e.g. "Regular checkup")."""
+
     CONSULTATION = "consultation", "Consultation"
     FOLLOW_UP = "follow-up", "Follow-up"
     EMERGENCY = "emergency", "Emergency"
@@ -78,11 +80,12 @@ class Appointment(models.Model):
     # ... and the same instants as aware datetimes, for ordering and overlap constraints.
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
+    # The start as booked (or as the clinic last moved it): a patient's own reschedule keeps it,
+    # so the cancellation refund notice cannot be gamed by moving the visit first (SPEC.md §5).
+    booked_starts_at = models.DateTimeField(null=True, blank=True)
 
     status = models.CharField(max_length=16, choices=AppointmentStatus.choices, default=AppointmentStatus.PENDING)
-    purpose_of_visit = models.CharField(
-        max_length=20, choices=PurposeOfVisit.choices, default=PurposeOfVisit.CONSULTATION
-    )
+    purpose_of_visit = models.CharField(max_length=100, default=PurposeOfVisit.CONSULTATION)
     reason = models.CharField(max_length=500, blank=True)
     symptoms = models.TextField(max_length=1000, blank=True)
     fee = models.DecimalField(max_digits=10, decimal_places=2, default=0)
@@ -91,7 +94,8 @@ class Appointment(models.Model):
     doctor_notes = models.TextField(blank=True)
     receptionist_notes = models.TextField(blank=True)
     visit_summary = models.JSONField(default=dict, blank=True)  # anamnesis, diagnosis, advice, diet, vitals
-    prescription = models.JSONField(default=dict, blank=True)  # medicines[], advice, nextVisit
+    prescription = models.TextField(blank=True)  # the free-text prescription, as the old API spoke it
+    prescription_details = models.JSONField(default=dict, blank=True)  # medicines[], advice, nextVisit
     follow_up_date = models.DateField(null=True, blank=True)
     follow_up_note = models.CharField(max_length=500, blank=True)
 
@@ -100,6 +104,7 @@ class Appointment(models.Model):
     payment_amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     transaction_id = models.CharField(max_length=100, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
+    payment_note = models.CharField(max_length=500, blank=True, help_text="why an admin recorded more than the fee")
 
     rejection_reason = models.CharField(max_length=500, blank=True)
     cancellation_reason = models.CharField(max_length=500, blank=True)
@@ -149,6 +154,13 @@ class Appointment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.appointment_date} {self.appointment_time:%H:%M} ({self.status})"
+
+    @property
+    def purpose_label(self) -> str:
+        """A suggested purpose's label ("Routine check-up"), or the free text as the app sent it."""
+        if self.purpose_of_visit in PurposeOfVisit.values:
+            return PurposeOfVisit(self.purpose_of_visit).label
+        return self.purpose_of_visit
 
     @property
     def is_terminal(self) -> bool:

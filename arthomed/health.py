@@ -39,6 +39,7 @@ def health(request):
     database = _database_ok()
     body = {
         "status": "ok" if database else "unavailable",
+        "message": "OK" if database else "Database unavailable",
         "uptime": round(time.monotonic() - STARTED, 1),
         "timestamp": timestamp(),
         "environment": settings.ENVIRONMENT,

@@ -299,6 +299,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "arthomed.api.exceptions.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Datetimes reach the renderer as objects; its encoder writes them all one way (arthomed/api/renderers.py).
+    "DATETIME_FORMAT": None,
     # Views document the `<str:pk>` URL argument themselves; keep it as `{pk}` so both agree.
     "SCHEMA_COERCE_PATH_PK": False,
 }

@@ -2,10 +2,12 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from arthomed.api.views import api_not_found
+from arthomed.api.views import api_index, api_not_found
 from arthomed.health import health
 
 urlpatterns = [
+    path("", api_index, name="index"),
+    path("api", api_index, name="api-index"),
     path("health", health, name="health"),
     path("admin/", admin.site.urls),
     path("api/schema", SpectacularAPIView.as_view(), name="schema"),

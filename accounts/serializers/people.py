@@ -7,7 +7,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.models import BloodGroup, DoctorProfile, Gender, ScheduleBlock, User, Weekday
+from accounts.models import WEEKDAYS, BloodGroup, DoctorProfile, Gender, ScheduleBlock, User, Weekday
 from arthomed.api.fields import ClockTimeField, PersonNameField
 from arthomed.api.serializers import PrebuiltFieldsMixin
 from arthomed.core.roles import Role
@@ -44,8 +44,12 @@ class DoctorInfoOutputSerializer(PrebuiltFieldsMixin, serializers.ModelSerialize
 
     @extend_schema_field(ScheduleBlockOutputSerializer(many=True))
     def get_schedule(self, profile) -> list[dict]:
-        # Uses the user's prefetched blocks (see accounts.selectors.people.users_with_details).
-        return self.schedule_serializer.to_representation(profile.user.schedule_blocks.all())
+        # Uses the user's prefetched blocks (see accounts.selectors.people.users_with_details); week order,
+        # monday first, whatever the database sorts day names as.
+        blocks = sorted(
+            profile.user.schedule_blocks.all(), key=lambda block: (WEEKDAYS.index(block.day), block.start_time)
+        )
+        return self.schedule_serializer.to_representation(blocks)
 
     @cached_property
     def schedule_serializer(self) -> serializers.ListSerializer:
@@ -168,7 +172,7 @@ class DoctorPublicOutputSerializer(PrebuiltFieldsMixin, serializers.ModelSeriali
 
     class Meta:
         model = User
-        fields = ["_id", "name", "role", "gender", "avatar_url", "doctor_info"]
+        fields = ["_id", "name", "role", "gender", "avatar_url", "doctor_info", "is_active"]
 
     def get_avatar_url(self, user) -> str | None:
         return f"/api/files/{user.avatar_id}" if user.avatar_id else None
@@ -214,14 +218,40 @@ class DoctorInfoInputSerializer(serializers.Serializer):
     slot_duration = serializers.IntegerField(min_value=10, max_value=120, required=False)
 
 
+class LegacyPatientInfoInputSerializer(PatientInfoInputSerializer):
+    """The old app also sends the emergency contact inside `patientInfo` (SPEC.md §5 "Old-API fidelity")."""
+
+    emergency_contact = EmergencyContactSerializer(required=False)
+
+
+class LegacyProfileInputSerializer(ProfileInputSerializer):
+    """The old API's documented body leaves `profile` unclosed, so `patientInfo` may arrive inside it."""
+
+    patient_info = LegacyPatientInfoInputSerializer(required=False)
+
+
 class ProfileUpdateInputSerializer(serializers.Serializer):
-    """`PUT /api/users/profile`: every field optional; role, isActive and mobileNumber are not accepted."""
+    """`PUT /api/users/profile`: every field optional; role, isActive and mobileNumber are not accepted.
+
+    `patientInfo` is read at the root or inside `profile`, and its `emergencyContact` is the
+    profile's: both readings of the old documentation land in the same place.
+    """
 
     name = PersonNameField(required=False)
     email = LowerEmailField(required=False, allow_null=True, allow_blank=True)
-    profile = ProfileInputSerializer(required=False)
-    patient_info = PatientInfoInputSerializer(required=False)
+    profile = LegacyProfileInputSerializer(required=False)
+    patient_info = LegacyPatientInfoInputSerializer(required=False)
     doctor_info = DoctorInfoInputSerializer(required=False)
+
+    def validate(self, attrs):
+        profile = attrs.get("profile")
+        nested = profile.pop("patient_info", None) if profile is not None else None
+        if nested is not None:
+            attrs["patient_info"] = {**nested, **attrs.get("patient_info", {})}
+        patient_info = attrs.get("patient_info")
+        if patient_info is not None and "emergency_contact" in patient_info:
+            attrs.setdefault("profile", {})["emergency_contact"] = patient_info.pop("emergency_contact")
+        return attrs
 
 
 class ScheduleBlockInputSerializer(serializers.Serializer):

@@ -224,7 +224,7 @@ class TestUserStatus:
             "_id": str(patient.id),
             "isActive": False,
             "statusReason": "Abusive behaviour",
-            "statusUpdatedAt": "2026-02-01T09:00:00+05:30",
+            "statusUpdatedAt": "2026-02-01T09:00:00.000+05:30",
             "statusUpdatedBy": str(admin_user.id),
         }
         after = patient_client.get("/api/users/profile")

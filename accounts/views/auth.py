@@ -69,7 +69,7 @@ class AuthViewSet(GenericViewSet):
             "tokens": tokens_for(user),
             "is_new_user": is_new_user,
         }
-        return ok(answer, "Registration successful" if is_new_user else "Login successful")
+        return ok(answer, "OTP verified successfully")  # the old API's text; `isNewUser` tells the two apart
 
     @extend_schema(
         tags=TAGS,
@@ -83,7 +83,7 @@ class AuthViewSet(GenericViewSet):
     @action(detail=False, methods=["post"], url_path="refresh-token", **PUBLIC)
     def refresh_token(self, request):
         data = validated(RefreshTokenInputSerializer, request)
-        return ok(token_refresh(refresh_token=data["refresh_token"]), "Token refreshed")
+        return ok(token_refresh(refresh_token=data["refresh_token"]), "Token refreshed successfully")
 
     @extend_schema(
         tags=TAGS,

@@ -185,5 +185,4 @@ class AdminUserViewSet(GenericViewSet):
     def user_status(self, request, id: str):
         user = user_get(id)
         user = user_status_set(actor=request.user, user=user, **validated(UserStatusInputSerializer, request))
-        message = "User activated successfully" if user.is_active else "User deactivated successfully"
-        return ok({"user": UserStatusOutputSerializer(user).data}, message)
+        return ok({"user": UserStatusOutputSerializer(user).data}, "User status updated successfully")

@@ -11,6 +11,7 @@ doctor (with schedule), the leave of the period, the active appointments of the 
 """
 
 import calendar
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -27,10 +28,13 @@ from arthomed.core.errors import SlotUnavailable
 # Appointments last minutes, never a day: bounding the scan by this margin lets the
 # (doctor, starts_at) index serve the overlap query however long the history grows.
 _OVERLAP_LOOKBACK = timedelta(days=1)
+# Slot ids are UUIDv5 of "<doctor id>/<YYYY-MM-DD>/<HH:MM>" in this namespace: stable across reads, opaque.
+SLOT_ID_NAMESPACE = uuid.UUID("6f1c2b1e-4a51-5c0e-9d0a-61c3a1f0a7d2")
 
 
 @dataclass(frozen=True)
 class Slot:
+    doctor_id: uuid.UUID
     start: time
     end: time
     starts_at: datetime
@@ -40,8 +44,31 @@ class Slot:
     is_open: bool
 
     @property
+    def id(self) -> str:
+        name = f"{self.doctor_id}/{self.starts_at.date():%Y-%m-%d}/{self.start:%H:%M}"
+        return str(uuid.uuid5(SLOT_ID_NAMESPACE, name))
+
+    @property
     def is_available(self) -> bool:
         return self.is_open and not self.is_booked
+
+
+class SlotRefusal:
+    """Why a slot cannot be booked, or a day offers none: `error.details.reason` / `reason` (SPEC.md §5)."""
+
+    PAST = "past"
+    MIN_NOTICE = "min-notice"
+    BEYOND_HORIZON = "beyond-horizon"
+    DAY_OFF = "day-off"
+    OUTSIDE_SCHEDULE = "outside-schedule"
+    NOT_A_SLOT_START = "not-a-slot-start"
+    ON_LEAVE = "on-leave"
+    TAKEN = "taken"
+    PATIENT_OVERLAP = "patient-overlap"
+
+
+def slot_unavailable(reason: str) -> SlotUnavailable:
+    return SlotUnavailable(details={"reason": reason})
 
 
 @dataclass(frozen=True)
@@ -49,6 +76,8 @@ class DaySlots:
     doctor: User
     date: date
     slots: list[Slot]
+    # Why no slot is available, when none is (None otherwise).
+    reason: str | None = None
 
     @property
     def available(self) -> list[Slot]:
@@ -103,6 +132,7 @@ def _leave_by_day(doctor: User, first: date, last: date) -> dict[date, list[Doct
 def _cut_day(
     day: date,
     *,
+    doctor_id: uuid.UUID,
     blocks: list,
     slot_minutes: int,
     leave: list[DoctorLeave],
@@ -113,10 +143,7 @@ def _cut_day(
     if any(item.is_whole_day for item in leave):
         return []
     length = timedelta(minutes=slot_minutes)
-    weekday = WEEKDAYS[day.weekday()]
-    day_blocks = sorted(
-        (block for block in blocks if block.day == weekday and block.is_available), key=lambda block: block.start_time
-    )
+    day_blocks = sorted(_working_blocks(blocks, day), key=lambda block: block.start_time)
     slots = []
     for block in day_blocks:
         starts_at = clinic_datetime(day, block.start_time)
@@ -128,6 +155,7 @@ def _cut_day(
             if not on_leave:
                 slots.append(
                     Slot(
+                        doctor_id=doctor_id,
                         start=start,
                         end=end,
                         starts_at=starts_at,
@@ -140,35 +168,118 @@ def _cut_day(
     return slots
 
 
+def _working_blocks(blocks: list, day: date) -> list:
+    weekday = WEEKDAYS[day.weekday()]
+    return [block for block in blocks if block.day == weekday and block.is_available]
+
+
+def _day_reason(day: date, *, slots: list[Slot], blocks: list, now: datetime, last_day: date) -> str | None:
+    """Why a day offers no available slot (None when it offers one)."""
+    if any(slot.is_available for slot in slots):
+        return None
+    if day < timezone.localdate(now):
+        return SlotRefusal.PAST
+    if day > last_day:
+        return SlotRefusal.BEYOND_HORIZON
+    if not _working_blocks(blocks, day):
+        return SlotRefusal.DAY_OFF
+    return _full_day_reason(slots, now)
+
+
+def _full_day_reason(slots: list[Slot], now: datetime) -> str:
+    """Why a working day within the window offers nothing."""
+    if not slots:
+        return SlotRefusal.ON_LEAVE
+    if any(slot.is_open for slot in slots):
+        return SlotRefusal.TAKEN
+    # Today, nothing left to offer: past when every slot has started, else within the minimum notice.
+    return SlotRefusal.PAST if slots[-1].starts_at <= now else SlotRefusal.MIN_NOTICE
+
+
+@dataclass(frozen=True)
+class _DayContext:
+    doctor_id: uuid.UUID
+    blocks: list
+    slot_minutes: int
+    leave: list[DoctorLeave]
+    now: datetime
+    earliest: datetime
+    last_day: date
+
+
+def _day_context(doctor: User, day: date, now: datetime | None) -> _DayContext:
+    now = now or timezone.now()
+    earliest, last_day = _booking_window(now)
+    return _DayContext(
+        doctor_id=doctor.pk,
+        blocks=list(doctor.schedule_blocks.all()),
+        slot_minutes=doctor.doctor_profile.slot_duration,
+        leave=_leave_by_day(doctor, day, day)[day],
+        now=now,
+        earliest=earliest,
+        last_day=last_day,
+    )
+
+
+def _slots_of(day: date, context: _DayContext, *, busy: list[tuple], leave: list[DoctorLeave]) -> list[Slot]:
+    return _cut_day(
+        day,
+        doctor_id=context.doctor_id,
+        blocks=context.blocks,
+        slot_minutes=context.slot_minutes,
+        leave=leave,
+        busy=busy,
+        earliest=context.earliest,
+        last_day=context.last_day,
+    )
+
+
 def doctor_day_slots(*, doctor: User, day: date, now: datetime | None = None, exclude_appointment_id=None) -> DaySlots:
     """All slots of `doctor` on the clinic date `day`. `doctor` comes from `doctor_get` (schedule prefetched).
 
     `exclude_appointment_id` ignores one appointment's own hold (an appointment being rescheduled).
     """
-    earliest, last_day = _booking_window(now or timezone.now())
-    slots = _cut_day(
-        day,
-        blocks=list(doctor.schedule_blocks.all()),
-        slot_minutes=doctor.doctor_profile.slot_duration,
-        leave=_leave_by_day(doctor, day, day)[day],
-        busy=_busy_by_day(doctor, day, day, exclude_appointment_id)[day],
-        earliest=earliest,
-        last_day=last_day,
-    )
-    return DaySlots(doctor=doctor, date=day, slots=slots)
+    context = _day_context(doctor, day, now)
+    busy = _busy_by_day(doctor, day, day, exclude_appointment_id)[day]
+    slots = _slots_of(day, context, busy=busy, leave=context.leave)
+    reason = _day_reason(day, slots=slots, blocks=context.blocks, now=context.now, last_day=context.last_day)
+    return DaySlots(doctor=doctor, date=day, slots=slots, reason=reason)
+
+
+def _refusal(day: date, start: time, context: _DayContext) -> str:
+    """Why `start` on `day` is no slot at all (it is neither offered nor booked)."""
+    blocks = _working_blocks(context.blocks, day)
+    if not blocks:
+        return SlotRefusal.DAY_OFF
+    if any(item.is_whole_day for item in context.leave):
+        return SlotRefusal.ON_LEAVE
+    if not any(block.start_time <= start < block.end_time for block in blocks):
+        return SlotRefusal.OUTSIDE_SCHEDULE
+    grid = _slots_of(day, context, busy=[], leave=[])
+    if not any(slot.start == start for slot in grid):
+        return SlotRefusal.NOT_A_SLOT_START
+    return SlotRefusal.ON_LEAVE
 
 
 def bookable_slot_get(
     *, doctor: User, day: date, start: time, now: datetime | None = None, exclude_appointment_id=None
 ) -> Slot:
-    """The free, offered slot of `doctor` starting at `day` `start`, or SLOT_UNAVAILABLE."""
-    day_slots = doctor_day_slots(doctor=doctor, day=day, now=now, exclude_appointment_id=exclude_appointment_id)
-    for slot in day_slots.slots:
+    """The free, offered slot of `doctor` starting at `day` `start`, or SLOT_UNAVAILABLE with the reason."""
+    context = _day_context(doctor, day, now)
+    starts_at = clinic_datetime(day, start)
+    if starts_at <= context.now:
+        raise slot_unavailable(SlotRefusal.PAST)
+    if day > context.last_day:
+        raise slot_unavailable(SlotRefusal.BEYOND_HORIZON)
+    busy = _busy_by_day(doctor, day, day, exclude_appointment_id)[day]
+    for slot in _slots_of(day, context, busy=busy, leave=context.leave):
         if slot.start == start:
-            if not slot.is_available:
-                break
+            if not slot.is_open:
+                raise slot_unavailable(SlotRefusal.MIN_NOTICE)
+            if slot.is_booked:
+                raise slot_unavailable(SlotRefusal.TAKEN)
             return slot
-    raise SlotUnavailable()
+    raise slot_unavailable(_refusal(day, start, context))
 
 
 def doctor_month_calendar(*, doctor: User, year: int, month: int, now: datetime | None = None) -> list[dict]:
@@ -190,6 +301,7 @@ def doctor_month_calendar(*, doctor: User, year: int, month: int, now: datetime 
         day = first + timedelta(days=offset)
         slots = _cut_day(
             day,
+            doctor_id=doctor.pk,
             blocks=blocks,
             slot_minutes=slot_minutes,
             leave=leave[day],
@@ -198,6 +310,7 @@ def doctor_month_calendar(*, doctor: User, year: int, month: int, now: datetime 
             last_day=last_day,
         )
         available = sum(1 for slot in slots if slot.is_available)
+        reason = _day_reason(day, slots=slots, blocks=blocks, now=now, last_day=last_day)
         if day < today or (day == today and slots and not any(slot.is_open for slot in slots)):
             status = "past"
         elif not slots or day > last_day:
@@ -212,6 +325,7 @@ def doctor_month_calendar(*, doctor: User, year: int, month: int, now: datetime 
                 "available_count": available,
                 "booked_count": sum(1 for slot in slots if slot.is_booked),
                 "status": status,
+                "reason": reason,
             }
         )
     return days

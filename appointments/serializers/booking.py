@@ -51,7 +51,13 @@ class BookedSlotOutputSerializer(serializers.Serializer):
 
 
 class AvailableSlotOutputSerializer(BookedSlotOutputSerializer):
+    _id = serializers.SerializerMethodField(
+        method_name="get_slot_id", help_text="Stable opaque id of the slot (from doctor, date and start time)"
+    )
     consultation_fee = serializers.SerializerMethodField()
+
+    def get_slot_id(self, slot) -> str:
+        return slot.id
 
     def get_consultation_fee(self, slot) -> float:
         return float(self.context["consultation_fee"])
@@ -62,6 +68,9 @@ class SlotsOutputSerializer(serializers.Serializer):
     date = serializers.DateField()
     available_slots = AvailableSlotOutputSerializer(source="available", many=True)
     booked_slots = BookedSlotOutputSerializer(source="booked", many=True)
+    reason = serializers.CharField(
+        allow_null=True, help_text="Why no slot is available (past, day-off, on-leave, taken, ...); null otherwise"
+    )
 
 
 class CalendarDayOutputSerializer(serializers.Serializer):
@@ -69,6 +78,7 @@ class CalendarDayOutputSerializer(serializers.Serializer):
     available_count = serializers.IntegerField()
     booked_count = serializers.IntegerField()
     status = serializers.CharField(help_text="available | full | off | past")
+    reason = serializers.CharField(allow_null=True, help_text="Why the day offers no slot; null when it offers one")
 
 
 class CalendarOutputSerializer(serializers.Serializer):
@@ -81,7 +91,12 @@ class AppointmentBookInputSerializer(serializers.Serializer):
     doctor_id = serializers.CharField(max_length=64)
     appointment_date = ClinicDateField()
     appointment_time = ClockTimeField()
-    purpose_of_visit = serializers.ChoiceField(choices=PurposeOfVisit.choices, default=PurposeOfVisit.CONSULTATION)
+    purpose_of_visit = serializers.CharField(
+        min_length=1,
+        max_length=100,
+        default=PurposeOfVisit.CONSULTATION,
+        help_text=f"Free text, e.g. 'Regular checkup'; suggestions: {', '.join(PurposeOfVisit.values)}",
+    )
     reason = serializers.CharField(max_length=500)
     symptoms = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
     # Staff only: an existing patient, or a walk-in's number and name (the account is created).

@@ -1,5 +1,6 @@
 """Input shapes of the lifecycle actions and list filters (SPEC.md §5). Shape only; rules live in services."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from appointments.models import AppointmentStatus, PaymentMethod, PaymentStatus
@@ -37,6 +38,10 @@ class VisitSummaryInputSerializer(serializers.Serializer):
     vitals = VitalsInputSerializer(required=False)
 
 
+class DoctorNotesInputSerializer(serializers.Serializer):
+    doctor = serializers.CharField(max_length=TEXT_MAX, allow_blank=True)
+
+
 class MedicineInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     dosage = serializers.CharField(max_length=200, required=False, allow_blank=True)
@@ -51,6 +56,61 @@ class PrescriptionInputSerializer(serializers.Serializer):
     next_visit = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string", "maxLength": TEXT_MAX, "description": "Free text, e.g. 'Vitamin D3 - 1 tablet daily'"},
+            {
+                "type": "object",
+                "description": "Structured prescription (answered as prescriptionDetails)",
+                "properties": {
+                    "medicines": {"type": "array", "items": {"type": "object"}},
+                    "advice": {"type": "string"},
+                    "nextVisit": {"type": "string"},
+                },
+            },
+        ]
+    }
+)
+class PrescriptionField(serializers.Field):
+    """`prescription`: the old API's free-text string, or the structured object (kept as prescriptionDetails)."""
+
+    def to_internal_value(self, data) -> dict:
+        if isinstance(data, str):
+            return {"prescription": serializers.CharField(max_length=TEXT_MAX, allow_blank=True).run_validation(data)}
+        if isinstance(data, dict):
+            details = PrescriptionInputSerializer(data=data)
+            details.is_valid(raise_exception=True)
+            return {"prescription_details": details.validated_data}
+        raise serializers.ValidationError("Prescription must be a text or an object with medicines")
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string", "maxLength": TEXT_MAX, "description": "The doctor's visit note"},
+            {"type": "object", "properties": {"doctor": {"type": "string"}}},
+        ]
+    }
+)
+class DoctorNotesField(serializers.Field):
+    """`notes`: the doctor's note as a string (old API), or `{ "doctor": "..." }`."""
+
+    def to_internal_value(self, data) -> str:
+        if isinstance(data, dict):
+            notes = DoctorNotesInputSerializer(data=data)
+            notes.is_valid(raise_exception=True)
+            data = notes.validated_data["doctor"]
+        return serializers.CharField(max_length=TEXT_MAX, allow_blank=True).run_validation(data)
+
+
+def clinical_arguments(data: dict) -> dict:
+    """Validated clinical input -> the keyword arguments of the lifecycle services."""
+    arguments = {key: value for key, value in data.items() if key != "prescription"}
+    arguments.update(data.get("prescription") or {})
+    return arguments
+
+
 class FollowUpInputSerializer(serializers.Serializer):
     date = serializers.DateField(required=False, allow_null=True)
     note = serializers.CharField(max_length=500, required=False, allow_blank=True)
@@ -60,19 +120,15 @@ class AppointmentStatusInputSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=AppointmentStatus.choices)
     notes = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True)
     visit_summary = VisitSummaryInputSerializer(required=False)
-    prescription = PrescriptionInputSerializer(required=False)
+    prescription = PrescriptionField(required=False)
     follow_up = FollowUpInputSerializer(required=False)
-
-
-class DoctorNotesInputSerializer(serializers.Serializer):
-    doctor = serializers.CharField(max_length=TEXT_MAX, allow_blank=True)
 
 
 class AppointmentVisitSummaryInputSerializer(serializers.Serializer):
     visit_summary = VisitSummaryInputSerializer(required=False)
-    prescription = PrescriptionInputSerializer(required=False)
+    prescription = PrescriptionField(required=False)
     follow_up = FollowUpInputSerializer(required=False)
-    notes = DoctorNotesInputSerializer(required=False)
+    notes = DoctorNotesField(required=False)
 
 
 class AppointmentPaymentInputSerializer(serializers.Serializer):
@@ -80,6 +136,9 @@ class AppointmentPaymentInputSerializer(serializers.Serializer):
     method = serializers.ChoiceField(choices=PaymentMethod.choices, required=False)
     amount = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0, required=False, allow_null=True)
     transaction_id = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    note = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, default="", help_text="Required for an amount above the fee"
+    )
 
 
 class AppointmentFeedbackInputSerializer(serializers.Serializer):

@@ -7,10 +7,29 @@ from appointments.models import Appointment, AppointmentStatus
 from arthomed.api.fields import ClockTimeField
 from arthomed.api.serializers import PrebuiltFieldsMixin
 from arthomed.core.roles import Role
+from files.serializers import StoredFileOutputSerializer
 
 
 def _money(value) -> float | None:
     return float(value) if value is not None else None
+
+
+def prescription_text(appointment: Appointment) -> str:
+    """The old API's `prescription` string: the free text, else a readable rendering of the medicines."""
+    if appointment.prescription:
+        return appointment.prescription
+    details = appointment.prescription_details or {}
+    lines = []
+    for medicine in details.get("medicines") or []:
+        line = " - ".join(medicine[key] for key in ("name", "dosage", "frequency", "duration") if medicine.get(key))
+        if medicine.get("instructions"):
+            line += f" ({medicine['instructions']})"
+        lines.append(line)
+    if details.get("advice"):
+        lines.append(f"Advice: {details['advice']}")
+    if details.get("next_visit"):
+        lines.append(f"Next visit: {details['next_visit']}")
+    return "\n".join(lines)
 
 
 class AppointmentPatientOutputSerializer(serializers.Serializer):
@@ -21,6 +40,7 @@ class AppointmentPatientOutputSerializer(serializers.Serializer):
 
 class AppointmentDoctorInfoOutputSerializer(serializers.Serializer):
     specialization = serializers.CharField()
+    consultation_fee = serializers.FloatField()
 
 
 class AppointmentDoctorOutputSerializer(serializers.Serializer):
@@ -31,25 +51,20 @@ class AppointmentDoctorOutputSerializer(serializers.Serializer):
     @extend_schema_field(AppointmentDoctorInfoOutputSerializer)
     def get_doctor_info(self, doctor) -> dict:
         profile = getattr(doctor, "doctor_profile", None)
-        return {"specialization": profile.specialization if profile else ""}
+        if profile is None:
+            return {"specialization": "", "consultation_fee": None}
+        return {"specialization": profile.specialization, "consultation_fee": _money(profile.consultation_fee)}
 
 
-class AppointmentImageOutputSerializer(serializers.Serializer):
-    _id = serializers.UUIDField(source="id", read_only=True)
-    filename = serializers.CharField()
-    original_name = serializers.CharField()
-    size = serializers.IntegerField()
-    mime_type = serializers.CharField()
-    url = serializers.SerializerMethodField()
-
-    def get_url(self, stored_file) -> str:
-        return f"/api/files/{stored_file.id}"
+class AppointmentImageOutputSerializer(StoredFileOutputSerializer):
+    """A participant's or admin's view of an attached file: metadata and the `url` of its content."""
 
 
-class AppointmentNotesOutputSerializer(serializers.Serializer):
-    patient = serializers.CharField()
-    doctor = serializers.CharField(required=False)
-    receptionist = serializers.CharField()
+class AppointmentImageMetadataOutputSerializer(StoredFileOutputSerializer):
+    """The front desk's view: metadata only, `url` null (receptionists never read medical content)."""
+
+    def get_url(self, stored) -> str | None:
+        return None
 
 
 class VitalsOutputSerializer(serializers.Serializer):
@@ -76,7 +91,7 @@ class MedicineOutputSerializer(serializers.Serializer):
     instructions = serializers.CharField(required=False)
 
 
-class PrescriptionOutputSerializer(serializers.Serializer):
+class PrescriptionDetailsOutputSerializer(serializers.Serializer):
     medicines = MedicineOutputSerializer(many=True, required=False)
     advice = serializers.CharField(required=False)
     next_visit = serializers.CharField(required=False)
@@ -93,6 +108,13 @@ class PaymentOutputSerializer(serializers.Serializer):
     method = serializers.CharField(allow_null=True)
     transaction_id = serializers.CharField(allow_null=True)
     paid_at = serializers.DateTimeField(allow_null=True)
+    note = serializers.CharField(allow_null=True, help_text="Why an admin recorded more than the fee")
+
+
+class RefundInfoOutputSerializer(serializers.Serializer):
+    refund_amount = serializers.FloatField()
+    refund_status = serializers.CharField()
+    refund_date = serializers.DateTimeField(allow_null=True)
 
 
 class CancellationOutputSerializer(serializers.Serializer):
@@ -139,18 +161,22 @@ class AppointmentOutputSerializer(PrebuiltFieldsMixin, serializers.ModelSerializ
     end_time = ClockTimeField()
     fee = serializers.DecimalField(max_digits=10, decimal_places=2, coerce_to_string=False)
     images = AppointmentImageOutputSerializer(source="files", many=True)
-    notes = serializers.SerializerMethodField()
+    notes = serializers.CharField(source="doctor_notes", help_text="The doctor's visit note")
+    patient_note = serializers.CharField(source="patient_notes")
+    receptionist_note = serializers.CharField(source="receptionist_notes")
     visit_summary = serializers.JSONField(required=False)
-    prescription = serializers.JSONField(required=False)
+    prescription = serializers.SerializerMethodField()
+    prescription_details = serializers.SerializerMethodField()
     follow_up = serializers.SerializerMethodField()
     payment = serializers.SerializerMethodField()
     cancellation = serializers.SerializerMethodField()
+    cancellation_reason = serializers.SerializerMethodField()
+    refund_info = serializers.SerializerMethodField()
     feedback = serializers.SerializerMethodField()
     status_history = StatusChangeOutputSerializer(many=True)
 
-    # Dropped by the reception variant, with `notes.doctor`.
-    CLINICAL_FIELDS = ("visit_summary", "prescription", "follow_up")
-    hide_clinical = False
+    # Dropped by the reception variant (SPEC.md §5: receptionists never receive clinical content).
+    CLINICAL_FIELDS = ("notes", "visit_summary", "prescription", "prescription_details", "follow_up")
 
     class Meta:
         model = Appointment
@@ -169,11 +195,16 @@ class AppointmentOutputSerializer(PrebuiltFieldsMixin, serializers.ModelSerializ
             "fee",
             "images",
             "notes",
+            "patient_note",
+            "receptionist_note",
             "visit_summary",
             "prescription",
+            "prescription_details",
             "follow_up",
             "payment",
             "cancellation",
+            "cancellation_reason",
+            "refund_info",
             "feedback",
             "status_history",
             "created_at",
@@ -182,12 +213,27 @@ class AppointmentOutputSerializer(PrebuiltFieldsMixin, serializers.ModelSerializ
             "completed_at",
         ]
 
-    @extend_schema_field(AppointmentNotesOutputSerializer)
-    def get_notes(self, appointment) -> dict:
-        notes = {"patient": appointment.patient_notes, "receptionist": appointment.receptionist_notes}
-        if not self.hide_clinical:
-            notes["doctor"] = appointment.doctor_notes
-        return notes
+    def get_prescription(self, appointment) -> str:
+        return prescription_text(appointment)
+
+    @extend_schema_field(PrescriptionDetailsOutputSerializer)
+    def get_prescription_details(self, appointment) -> dict:
+        return appointment.prescription_details or {}
+
+    def get_cancellation_reason(self, appointment) -> str | None:
+        return appointment.cancellation_reason if appointment.status == AppointmentStatus.CANCELLED else None
+
+    @extend_schema_field(RefundInfoOutputSerializer(allow_null=True))
+    def get_refund_info(self, appointment) -> dict | None:
+        """The old API's names for the cancellation's refund; `refundDate` is when it was processed,
+        or, until then, when it was granted (the cancellation)."""
+        if appointment.status != AppointmentStatus.CANCELLED:
+            return None
+        return {
+            "refund_amount": _money(appointment.refund_amount) or 0,
+            "refund_status": appointment.refund_status,
+            "refund_date": appointment.refund_processed_at or appointment.cancelled_at,
+        }
 
     @extend_schema_field(FollowUpOutputSerializer(required=False))
     def get_follow_up(self, appointment) -> dict:
@@ -201,9 +247,8 @@ class AppointmentOutputSerializer(PrebuiltFieldsMixin, serializers.ModelSerializ
             "status": appointment.payment_status,
             "method": appointment.payment_method or None,
             "transaction_id": appointment.transaction_id or None,
-            "paid_at": serializers.DateTimeField().to_representation(appointment.paid_at)
-            if appointment.paid_at
-            else None,
+            "paid_at": appointment.paid_at,
+            "note": appointment.payment_note or None,
         }
 
     @extend_schema_field(CancellationOutputSerializer(allow_null=True))
@@ -213,9 +258,7 @@ class AppointmentOutputSerializer(PrebuiltFieldsMixin, serializers.ModelSerializ
         return {
             "reason": appointment.cancellation_reason,
             "cancelled_by": str(appointment.cancelled_by_id) if appointment.cancelled_by_id else None,
-            "cancelled_at": serializers.DateTimeField().to_representation(appointment.cancelled_at)
-            if appointment.cancelled_at
-            else None,
+            "cancelled_at": appointment.cancelled_at,
             "refund_amount": _money(appointment.refund_amount) or 0,
             "refund_status": appointment.refund_status,
         }
@@ -227,16 +270,15 @@ class AppointmentOutputSerializer(PrebuiltFieldsMixin, serializers.ModelSerializ
         return {
             "rating": appointment.feedback_rating,
             "comment": appointment.feedback_comment,
-            "submitted_at": serializers.DateTimeField().to_representation(appointment.feedback_submitted_at)
-            if appointment.feedback_submitted_at
-            else None,
+            "submitted_at": appointment.feedback_submitted_at,
         }
 
 
 class AppointmentReceptionOutputSerializer(AppointmentOutputSerializer):
-    """What a receptionist sees: no clinical fields (no doctor's note, visit summary, prescription, follow-up)."""
+    """What a receptionist sees: no clinical fields (no doctor's note, visit summary, prescription, follow-up),
+    and attached files as metadata without a content `url`."""
 
-    hide_clinical = True
+    images = AppointmentImageMetadataOutputSerializer(source="files", many=True)
 
     class Meta(AppointmentOutputSerializer.Meta):
         fields = [

@@ -8,7 +8,8 @@ from appointments.services.uploads import KIND_BY_CATEGORY
 
 class AppointmentFilesUploadInputSerializer(serializers.Serializer):
     appointment_id = serializers.CharField(max_length=64)
-    category = serializers.ChoiceField(choices=sorted(KIND_BY_CATEGORY))
+    # The old app sends no category: its uploads are reports.
+    category = serializers.ChoiceField(choices=sorted(KIND_BY_CATEGORY), default="report")
     files = serializers.ListField(
         child=serializers.FileField(allow_empty_file=True),
         allow_empty=False,

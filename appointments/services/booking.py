@@ -19,7 +19,7 @@ from accounts.selectors.people import doctor_get, user_get
 from accounts.services.users import user_create
 from appointments.models import ACTIVE_STATUSES, Appointment, AppointmentStatus, AppointmentStatusChange
 from appointments.notifications import notify_booking_received, notify_rescheduled
-from appointments.selectors.slots import Slot, bookable_slot_get
+from appointments.selectors.slots import Slot, SlotRefusal, bookable_slot_get, slot_unavailable
 from appointments.services.lifecycle import patient_notice_check
 from arthomed.core.errors import (
     AppointmentCancelled,
@@ -38,10 +38,18 @@ STAFF = (Role.ADMIN, Role.RECEPTIONIST)
 RESCHEDULABLE = (AppointmentStatus.PENDING, AppointmentStatus.CONFIRMED)
 # PostgreSQL's SQLSTATE for exclusion_violation: an overlapping active appointment exists.
 EXCLUSION_VIOLATION = "23P01"
+PATIENT_OVERLAP_CONSTRAINT = "appt_no_patient_overlap"  # migration 0002
 
 
 def _is_overlap_violation(exc: IntegrityError) -> bool:
     return getattr(exc.__cause__, "sqlstate", None) == EXCLUSION_VIOLATION
+
+
+def _lost_race(exc: IntegrityError) -> SlotUnavailable:
+    """The 409 of an insert refused by an exclusion constraint: the doctor's slot, or the patient's time."""
+    constraint = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", "") or ""
+    reason = SlotRefusal.PATIENT_OVERLAP if constraint == PATIENT_OVERLAP_CONSTRAINT else SlotRefusal.TAKEN
+    return slot_unavailable(reason)
 
 
 def _field_error(field: str, message: str, value=None) -> ValidationFailed:
@@ -56,7 +64,7 @@ def _booking_patient(*, actor: User, patient_id, patient_mobile_number: str | No
     if actor.role == Role.PATIENT:
         return actor
     if actor.role not in STAFF:
-        raise PermissionDenied("Only patients and the front office can book appointments")
+        raise PermissionDenied(details={"action": "book"})
     if patient_id:
         patient = user_get(patient_id)
         if patient.role != Role.PATIENT or not patient.is_active:
@@ -83,7 +91,7 @@ def _check_patient_free(*, patient: User, slot: Slot, exclude_id=None) -> None:
     if exclude_id is not None:
         overlapping = overlapping.exclude(pk=exclude_id)
     if overlapping.exists():
-        raise SlotUnavailable("You already have an appointment at this time")
+        raise slot_unavailable(SlotRefusal.PATIENT_OVERLAP)
 
 
 def _check_booking_cap(*, patient: User, now: datetime) -> None:
@@ -159,11 +167,12 @@ def appointment_book(
                 fee=doctor.doctor_profile.consultation_fee,
                 idempotency_key=idempotency_key or None,
                 confirmed_at=now if by_staff else None,
+                booked_starts_at=slot.starts_at,  # the refund notice counts from here (SPEC.md §5)
                 **_place(slot, doctor),
             )
     except IntegrityError as exc:
         if _is_overlap_violation(exc):
-            raise SlotUnavailable() from exc
+            raise _lost_race(exc) from exc
         if idempotency_key:
             first = Appointment.objects.filter(patient=patient, idempotency_key=idempotency_key).first()
             if first is not None:  # a concurrent retry with the same key won
@@ -199,11 +208,11 @@ def appointment_reschedule(
         if appointment.patient_id != actor.pk:
             raise AppointmentNotFound()
     elif actor.role not in STAFF:
-        raise PermissionDenied("Only the patient and the front office can reschedule appointments")
+        raise PermissionDenied(details={"action": "reschedule"})
     if appointment.status == AppointmentStatus.CANCELLED:
         raise AppointmentCancelled()
     if appointment.status not in RESCHEDULABLE:
-        raise InvalidStatusTransition(f"A {appointment.status} appointment cannot be rescheduled")
+        raise InvalidStatusTransition(details={"status": appointment.status, "action": "reschedule"})
     patient_notice_check(appointment=appointment, actor=actor, now=now)
 
     doctor = doctor_get(appointment.doctor_id, active_only=False)
@@ -219,12 +228,14 @@ def appointment_reschedule(
     if actor.role == Role.PATIENT:
         appointment.status = AppointmentStatus.PENDING
         appointment.confirmed_at = None
+    else:  # the clinic moved the visit: its refund notice counts from the new start
+        appointment.booked_starts_at = appointment.starts_at
     try:
         with transaction.atomic():
             appointment.save()
     except IntegrityError as exc:
         if _is_overlap_violation(exc):
-            raise SlotUnavailable() from exc
+            raise _lost_race(exc) from exc
         raise
     AppointmentStatusChange.objects.create(
         appointment=appointment,

@@ -114,6 +114,7 @@ class AppointmentFactory(factory.django.DjangoModelFactory):
     starts_at = factory.LazyFunction(_default_start)
     duration = 30
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(minutes=o.duration))
+    booked_starts_at = factory.SelfAttribute("starts_at")
     appointment_date = factory.LazyAttribute(lambda o: o.starts_at.astimezone(ZoneInfo(settings.TIME_ZONE)).date())
     appointment_time = factory.LazyAttribute(
         lambda o: o.starts_at.astimezone(ZoneInfo(settings.TIME_ZONE)).time().replace(tzinfo=None)

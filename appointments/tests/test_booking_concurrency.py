@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 from accounts.tokens import tokens_for
 from appointments.models import Appointment
 from appointments.selectors import slots
+from appointments.services import booking
 from appointments.tests.factories import MONDAY, AppointmentFactory, DoctorFactory, UserFactory, clinic_dt
 
 # Tokens are issued and checked at the same travelled time (sunday_morning).
@@ -112,4 +113,17 @@ def test_a_race_lost_at_the_constraint_is_a_clean_409(as_user, monkeypatch):
     response = as_user(patient).post("/api/appointments/book", payload, format="json")
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "SLOT_UNAVAILABLE"
+    assert response.json()["error"]["details"] == {"reason": "taken"}
     assert list(Appointment.objects.values_list("patient_id", flat=True)) == [winner.pk]
+
+
+def test_a_refusal_by_either_constraint_names_its_reason():
+    """The patient's own bookings are serialised by a row lock, so their constraint is the last guard:
+    should it ever fire, its 409 says `patient-overlap`, the doctor's says `taken`."""
+    doctors = [UserFactory(mobile_number=f"850000000{n}", name=f"Dr Race {n}", role="doctor") for n in (1, 2)]
+    patients = [UserFactory(mobile_number=f"851000000{n}", name=f"Patient {n}") for n in (1, 2)]
+    AppointmentFactory(doctor=doctors[0], patient=patients[0], starts_at=clinic_dt(MONDAY, 9))
+    for doctor, patient, reason in [(doctors[0], patients[1], "taken"), (doctors[1], patients[0], "patient-overlap")]:
+        with pytest.raises(IntegrityError) as refused, transaction.atomic():
+            AppointmentFactory(doctor=doctor, patient=patient, starts_at=clinic_dt(MONDAY, 9))
+        assert booking._lost_race(refused.value).details == {"reason": reason}

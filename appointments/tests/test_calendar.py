@@ -41,10 +41,22 @@ def test_one_entry_per_day_with_counts_and_status(api, weekday_doctor, patient, 
     assert data["doctor"]["_id"] == str(weekday_doctor.pk)
     days = by_date(response)
     assert len(days) == 31
-    assert days["2026-03-02"] == {"date": "2026-03-02", "availableCount": 3, "bookedCount": 1, "status": "available"}
-    assert days["2026-03-03"]["status"] == "off"  # Tuesday: no schedule
-    assert days["2026-03-09"]["status"] == "off"  # whole-day leave
-    assert days["2026-03-16"] == {"date": "2026-03-16", "availableCount": 0, "bookedCount": 4, "status": "full"}
+    assert days["2026-03-02"] == {
+        "date": "2026-03-02",
+        "availableCount": 3,
+        "bookedCount": 1,
+        "status": "available",
+        "reason": None,
+    }
+    assert (days["2026-03-03"]["status"], days["2026-03-03"]["reason"]) == ("off", "day-off")  # Tuesday: no schedule
+    assert (days["2026-03-09"]["status"], days["2026-03-09"]["reason"]) == ("off", "on-leave")  # whole-day leave
+    assert days["2026-03-16"] == {
+        "date": "2026-03-16",
+        "availableCount": 0,
+        "bookedCount": 4,
+        "status": "full",
+        "reason": "taken",
+    }
     assert days["2026-03-23"]["status"] == "available"
 
 
@@ -56,10 +68,22 @@ def test_past_days_today_and_the_horizon(api, weekday_doctor, patient, settings)
         march = by_date(month_of(api, weekday_doctor, "2026-03"))
         may = by_date(month_of(api, weekday_doctor, "2026-05"))
     assert march["2026-03-01"]["status"] == "past"
-    assert march["2026-03-02"] == {"date": "2026-03-02", "availableCount": 0, "bookedCount": 1, "status": "past"}
+    assert march["2026-03-02"] == {
+        "date": "2026-03-02",
+        "availableCount": 0,
+        "bookedCount": 1,
+        "status": "past",
+        "reason": "past",
+    }
     assert march["2026-03-09"]["status"] == "available"
     # The horizon ends on 1 May (60 days after 2 March); Mondays after it are not offered.
-    assert may["2026-05-04"] == {"date": "2026-05-04", "availableCount": 0, "bookedCount": 0, "status": "off"}
+    assert may["2026-05-04"] == {
+        "date": "2026-05-04",
+        "availableCount": 0,
+        "bookedCount": 0,
+        "status": "off",
+        "reason": "beyond-horizon",
+    }
 
 
 def test_the_clinic_date_decides_around_midnight(api, weekday_doctor):

@@ -18,7 +18,7 @@ def appointment(patient, doctor):
         doctor_notes="Watch the left knee",
         receptionist_notes="Prefers mornings",
         visit_summary={"diagnosis": "Meniscus tear"},
-        prescription={"advice": "Physiotherapy"},
+        prescription_details={"advice": "Physiotherapy"},
         follow_up_note="MRI review",
     )
 
@@ -33,18 +33,20 @@ def test_participants_and_admins_see_everything(request, as_user, appointment, w
     assert body["patient"]["mobileNumber"]
     assert body["doctor"]["doctorInfo"]["specialization"]
     assert body["visitSummary"] == {"diagnosis": "Meniscus tear"}
-    assert body["prescription"] == {"advice": "Physiotherapy"}
+    assert body["prescriptionDetails"] == {"advice": "Physiotherapy"}
+    assert body["prescription"] == "Advice: Physiotherapy"  # the structured prescription, readable
     assert body["followUp"]["note"] == "MRI review"
-    assert body["notes"] == {"patient": "", "doctor": "Watch the left knee", "receptionist": "Prefers mornings"}
+    assert body["notes"] == "Watch the left knee"
+    assert (body["patientNote"], body["receptionistNote"]) == ("", "Prefers mornings")
     assert body["appointmentTime"] == appointment.appointment_time.strftime("%H:%M")
     assert body["statusHistory"][0]["to"] == "pending"
 
 
 def test_receptionist_sees_no_clinical_fields(as_user, receptionist, appointment):
     body = as_user(receptionist).get(f"/api/appointments/{appointment.pk}").json()["data"]["appointment"]
-    for field in ("visitSummary", "prescription", "followUp"):
+    for field in ("notes", "visitSummary", "prescription", "prescriptionDetails", "followUp"):
         assert field not in body
-    assert body["notes"] == {"patient": "", "receptionist": "Prefers mornings"}
+    assert (body["patientNote"], body["receptionistNote"]) == ("", "Prefers mornings")
     assert "Meniscus" not in str(body)
     assert body["status"] == "completed"
 

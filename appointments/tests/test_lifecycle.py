@@ -151,12 +151,14 @@ def test_doctor_runs_the_visit_with_clinical_details(as_user, patient, doctor):
     body = response.json()["data"]["appointment"]
     assert body["status"] == "completed"
     assert body["completedAt"]
-    assert body["notes"]["doctor"] == "Mild sprain"
+    assert body["notes"] == "Mild sprain"
     assert body["visitSummary"]["diagnosis"] == "Grade 1 ankle sprain"
     assert body["visitSummary"]["vitals"]["bloodPressure"] == "120/80"
-    assert body["prescription"]["medicines"][0]["name"] == "Paracetamol"
-    assert body["prescription"]["nextVisit"] == "2 weeks"
+    assert body["prescriptionDetails"]["medicines"][0]["name"] == "Paracetamol"
+    assert body["prescriptionDetails"]["nextVisit"] == "2 weeks"
+    assert body["prescription"] == "Paracetamol - 500 mg\nNext visit: 2 weeks"  # the readable rendering
     assert body["followUp"] == {"date": "2030-01-15", "note": "Review"}
+    assert body["statusHistory"][-1]["note"] == ""  # the visit note is clinical: never copied into history
     assert [(h["from"], h["to"]) for h in body["statusHistory"]][-2:] == [
         ("confirmed", "in-progress"),
         ("in-progress", "completed"),
@@ -256,9 +258,36 @@ def test_visit_summary_partial_update_merges(as_user, patient, doctor):
     assert response.status_code == 200, response.json()
     body = response.json()["data"]["appointment"]
     assert body["visitSummary"] == {"diagnosis": "Sprain", "advice": "Ice and rest"}
-    assert body["notes"]["doctor"] == "Better"
+    assert body["notes"] == "Better"
     assert body["status"] == "completed"
     assert len(body["statusHistory"]) == 1  # no status change recorded
+
+
+@pytest.mark.parametrize(
+    ("payload", "expected"),
+    [
+        ({"notes": "As a string", "prescription": "Rest - 1 week"}, ("As a string", "Rest - 1 week", {})),
+        (
+            {"notes": {"doctor": "As an object"}, "prescription": {"medicines": [{"name": "Ibuprofen"}]}},
+            ("As an object", "Ibuprofen", {"medicines": [{"name": "Ibuprofen"}]}),
+        ),
+    ],
+)
+def test_visit_summary_accepts_strings_and_objects(as_user, patient, doctor, payload, expected):
+    appointment = AppointmentFactory(patient=patient, doctor=doctor, status=S.COMPLETED)
+    response = as_user(doctor).put(f"/api/appointments/{appointment.pk}/visit-summary", payload, format="json")
+    assert response.status_code == 200, response.json()
+    body = response.json()["data"]["appointment"]
+    assert (body["notes"], body["prescription"], body["prescriptionDetails"]) == expected
+
+
+def test_prescription_of_another_type_is_a_validation_error(as_user, patient, doctor):
+    appointment = AppointmentFactory(patient=patient, doctor=doctor, status=S.CONFIRMED)
+    response = as_user(doctor).put(
+        f"/api/appointments/{appointment.pk}/status", {"status": "completed", "prescription": 42}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "prescription"
 
 
 def test_visit_summary_rules(patient, doctor, receptionist):

@@ -44,6 +44,7 @@ class TestSlots:
         }
         assert len(data["availableSlots"]) == 8 + 6
         assert data["availableSlots"][0] == {
+            "_id": data["availableSlots"][0]["_id"],
             "startTime": "09:00",
             "endTime": "09:30",
             "isAvailable": True,
@@ -51,6 +52,10 @@ class TestSlots:
         }
         assert starts(data["availableSlots"])[7:9] == ["12:30", "16:00"]
         assert data["bookedSlots"] == []
+        assert data["reason"] is None
+        again = get_slots(api, clinic_doctor, MONDAY).json()["data"]["availableSlots"]
+        assert [slot["_id"] for slot in again] == [slot["_id"] for slot in data["availableSlots"]]  # stable
+        assert len({slot["_id"] for slot in again}) == len(again)  # one per slot
 
     def test_a_last_piece_shorter_than_the_slot_is_dropped(self, api):
         doctor = DoctorFactory(schedule=["monday 09:00-10:45"])

@@ -28,9 +28,12 @@ def test_participants_and_staff_upload(role, *, patient, doctor, receptionist, a
     files = body["data"]["uploadedFiles"]
     assert [item["originalName"] for item in files] == ["lab.pdf", "xray.png"]
     assert [item["mimeType"] for item in files] == ["application/pdf", "image/png"]
-    assert set(files[0]) == {"_id", "filename", "originalName", "size", "mimeType", "url"}
-    assert files[0]["url"] == f"/api/files/{files[0]['_id']}"
+    assert set(files[0]) == {"_id", "filename", "originalName", "path", "size", "mimeType", "url"}
     stored = StoredFile.objects.get(pk=files[0]["_id"])
+    assert files[0]["path"] == stored.file.name
+    assert files[0]["path"].startswith(f"uploads/appointments/reports/{stored.created_at:%Y/%m}/")
+    # The front desk gets the metadata only: no address of the medical content (SPEC.md §2).
+    assert files[0]["url"] == (None if role == "receptionist" else f"/api/files/{files[0]['_id']}")
     assert stored.owner == patient  # the record belongs to the patient, whoever uploaded it
     assert stored.uploaded_by == actor
     assert stored.kind == FileKind.APPOINTMENT_REPORT

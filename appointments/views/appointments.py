@@ -41,6 +41,7 @@ from appointments.serializers.lifecycle import (
     AppointmentStatsOutputSerializer,
     AppointmentStatusInputSerializer,
     AppointmentVisitSummaryInputSerializer,
+    clinical_arguments,
 )
 from appointments.serializers.output import AppointmentOutputSerializer, appointment_serializer_for
 from appointments.serializers.uploads import AppointmentBookMultipartInputSerializer
@@ -286,28 +287,21 @@ class AppointmentViewSet(LimitedUploadMixin, mixins.ListModelMixin, mixins.Retri
     def cancel(self, request, id: str):
         data = validated(AppointmentCancelInputSerializer, request)
         appointment = appointment_cancel(appointment=self.get_object(), actor=request.user, reason=data["reason"])
-        return appointment_answer(request, appointment, "Appointment cancelled")
+        return appointment_answer(request, appointment, "Appointment cancelled successfully")
 
     @action_schema("appointments_status_update", AppointmentStatusInputSerializer)
     @action(detail=True, methods=["put"], permission_classes=[IsAdmin | IsDoctor | IsReceptionist])
     def status(self, request, id: str):
-        data = validated(AppointmentStatusInputSerializer, request)
+        data = clinical_arguments(validated(AppointmentStatusInputSerializer, request))
         appointment = appointment_status_update(appointment=self.get_object(), actor=request.user, **data)
-        return appointment_answer(request, appointment, "Appointment status updated")
+        return appointment_answer(request, appointment, "Appointment status updated successfully")
 
     @action_schema("appointments_visit_summary_update", AppointmentVisitSummaryInputSerializer)
     @action(detail=True, methods=["put"], url_path="visit-summary", permission_classes=[IsAdmin | IsDoctor])
     def visit_summary(self, request, id: str):
-        data = validated(AppointmentVisitSummaryInputSerializer, request)
-        notes = data.get("notes")
-        appointment = appointment_visit_summary_update(
-            appointment=self.get_object(),
-            actor=request.user,
-            doctor_notes=notes["doctor"] if notes else None,
-            visit_summary=data.get("visit_summary"),
-            prescription=data.get("prescription"),
-            follow_up=data.get("follow_up"),
-        )
+        data = clinical_arguments(validated(AppointmentVisitSummaryInputSerializer, request))
+        data["doctor_notes"] = data.pop("notes", None)
+        appointment = appointment_visit_summary_update(appointment=self.get_object(), actor=request.user, **data)
         return appointment_answer(request, appointment, "Visit summary updated")
 
     @action_schema("appointments_payment_record", AppointmentPaymentInputSerializer)

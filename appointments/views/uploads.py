@@ -11,6 +11,7 @@ from appointments.services.uploads import appointment_files_upload
 from arthomed.api.inputs import validated
 from arthomed.api.responses import ok
 from arthomed.api.schema import data_of
+from arthomed.core.roles import Role
 from files.serializers import StoredFileOutputSerializer
 from files.upload_handlers import LimitedUploadMixin
 
@@ -42,4 +43,6 @@ class AppointmentFileViewSet(LimitedUploadMixin, GenericViewSet):
             category=form["category"],
             uploads=form["files"],
         )
-        return ok({"uploaded_files": StoredFileOutputSerializer(stored, many=True).data}, "Files uploaded successfully")
+        readable = request.user.role != Role.RECEPTIONIST  # SPEC.md §2: the front desk gets metadata only
+        files = StoredFileOutputSerializer(stored, many=True, context={"content_readable": readable}).data
+        return ok({"uploaded_files": files}, "Files uploaded successfully")

@@ -10,8 +10,9 @@ from django.utils.functional import Promise
 from djangorestframework_camel_case.render import CamelCaseJSONRenderer
 from djangorestframework_camel_case.util import camelize as library_camelize
 from djangorestframework_camel_case.util import camelize_re, underscore_to_camel
+from rest_framework.utils.encoders import JSONEncoder
 
-from arthomed.api.envelope import error_body, success_body
+from arthomed.api.envelope import error_body, success_body, timestamp_text
 
 # Values the library's camelize returns unchanged; answering them here skips its per-value probing.
 PLAIN_VALUES = (str, int, float, bool, type(None), decimal.Decimal, datetime.date, datetime.time, uuid.UUID)
@@ -47,8 +48,20 @@ def camelize(data, *, ignore_fields: tuple = (), ignore_keys: tuple = ()):
     return library_camelize(data, ignore_fields=ignore_fields, ignore_keys=ignore_keys)
 
 
+class TimestampJSONEncoder(JSONEncoder):
+    """Serializers hand datetimes over as they are (`DATETIME_FORMAT: None`); every one is written here,
+    so all timestamps of the API share one precision and offset."""
+
+    def default(self, obj):
+        if isinstance(obj, datetime.datetime):
+            return timestamp_text(obj)
+        return super().default(obj)
+
+
 class EnvelopeJSONRenderer(CamelCaseJSONRenderer):
     """Views answer with `ok(...)` (already an envelope); anything else is wrapped here."""
+
+    encoder_class = TimestampJSONEncoder
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         response = (renderer_context or {}).get("response")

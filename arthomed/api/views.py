@@ -1,11 +1,26 @@
 """JSON answers for what no API view handles: unknown routes and Django-level errors."""
 
+from django.conf import settings
 from django.http import JsonResponse
 from django.views import csrf, defaults
 from django.views.decorators.csrf import csrf_exempt
 
 from arthomed import admin_errors
-from arthomed.api.envelope import error_body, is_api_path
+from arthomed.api.envelope import error_body, is_api_path, success_body
+
+
+@csrf_exempt  # writes nothing; any other method gets the JSON 405 below, never Django's HTML 403
+def api_index(request):
+    """`GET /` and `GET /api`: where things are (SPEC.md §9), instead of a 404."""
+    if request.method not in ("GET", "HEAD"):
+        body = error_body(code="METHOD_NOT_ALLOWED", status_code=405, details=f"{request.method} {request.path}")
+        return JsonResponse(body, status=405, headers={"Allow": "GET, HEAD"})
+    data = {
+        "name": "Arthomed API",
+        "version": settings.VERSION,
+        "links": {"docs": "/api-docs", "schema": "/api/schema", "health": "/health", "api": "/api"},
+    }
+    return JsonResponse(success_body(data, "Arthomed API"))
 
 
 # Exempt: it changes nothing, and a POST to an unknown route must get this JSON 404,

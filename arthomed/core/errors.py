@@ -6,11 +6,25 @@ call behaves the same from the API, the Django admin, a command or a Celery task
 
 from typing import Any
 
+# The one message of each error code (SPEC.md §1): the API always answers this text for the
+# code; what a raiser says beyond it goes to `error.details`.
+MESSAGES: dict[str, str] = {
+    "INTERNAL_ERROR": "Internal server error",
+    "METHOD_NOT_ALLOWED": "Method not allowed",
+    "NOT_ACCEPTABLE": "Only application/json responses are available",
+    "UNSUPPORTED_MEDIA_TYPE": "Unsupported media type",
+    "PAYLOAD_TOO_LARGE": "Request body is too large",
+}
+
+
+def message_for(code: str, fallback: str = "") -> str:
+    return MESSAGES.get(code, fallback)
+
 
 class ApplicationError(Exception):
     code = "INTERNAL_ERROR"
     status_code = 500
-    default_message = "Something went wrong"
+    default_message = MESSAGES["INTERNAL_ERROR"]
 
     def __init__(
         self,
@@ -26,8 +40,16 @@ class ApplicationError(Exception):
         self.headers = headers or {}
         super().__init__(self.message)
 
+    @property
+    def explanation(self) -> str:
+        """The message with its details, for people reading outside the API (admin pages, commands)."""
+        if isinstance(self.details, dict):
+            return f"{self.message} ({', '.join(f'{key}: {value}' for key, value in self.details.items())})"
+        return f"{self.message} ({self.details})" if self.details else self.message
+
 
 def _error(name: str, code: str, status: int, message: str) -> type[ApplicationError]:
+    MESSAGES[code] = message
     return type(name, (ApplicationError,), {"code": code, "status_code": status, "default_message": message})
 
 
@@ -55,6 +77,9 @@ AppointmentCancelled = _error("AppointmentCancelled", "APPOINTMENT_CANCELLED", 4
 AlreadyExists = _error("AlreadyExists", "ALREADY_EXISTS", 409, "Already exists")
 BookingLimitReached = _error(
     "BookingLimitReached", "BOOKING_LIMIT_REACHED", 409, "You already hold the maximum number of upcoming bookings"
+)
+PaymentExceedsFee = _error(
+    "PaymentExceedsFee", "PAYMENT_EXCEEDS_FEE", 409, "The amount is more than the consultation fee"
 )
 FileTooLarge = _error("FileTooLarge", "FILE_TOO_LARGE", 413, "File is too large")
 TooManyFiles = _error("TooManyFiles", "TOO_MANY_FILES", 400, "Too many files")

@@ -77,7 +77,23 @@ def test_method_not_allowed_is_405(api):
 
 def test_unknown_api_route_is_json_404(api):
     assert_error(api.get("/api/no/such/route"), 404, "NOT_FOUND")
-    assert_error(api.get("/api"), 404, "NOT_FOUND")
+    assert_error(api.get("/api/"), 404, "NOT_FOUND")
+
+
+@pytest.mark.parametrize("path", ["/", "/api"])
+def test_root_and_api_answer_an_index(api, path):
+    response = api.get(path)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["success"] is True
+    data = body["data"]
+    assert data["name"] == "Arthomed API" and isinstance(data["version"], str)
+    assert data["links"] == {"docs": "/api-docs", "schema": "/api/schema", "health": "/health", "api": "/api"}
+    for link in ("/api-docs", "/api/schema", "/health"):
+        assert api.get(link).status_code == 200
+    health = api.get("/health").json()
+    assert (health["status"], health["message"]) == ("ok", "OK")
+    assert_error(api.post(path, {}, format="json"), 405, "METHOD_NOT_ALLOWED")
 
 
 def test_domain_error_carries_code_and_details(api):

@@ -119,6 +119,7 @@ class _Generator:
             duration=SLOT_MINUTES,
             starts_at=slot.starts_at,
             ends_at=slot.ends_at,
+            booked_starts_at=slot.starts_at,
             purpose_of_visit=rng.choice(PURPOSES),
             reason=rng.choice(REASONS),
             fee=self.fees[doctor_id],

@@ -1,0 +1,148 @@
+"""Cancellation with its refund, and the front desk's payment record (SPEC.md §5).
+
+Refunds: cancelling a paid appointment sets `refundStatus: "pending"` with the amount
+the policy gives; staff mark it processed by recording the payment as `refunded` (the
+whole amount paid) or `partially-refunded` (less), which sets `refund_processed_at`.
+A refund that works out at 0 is "not-applicable", as for an unpaid appointment.
+
+The notice counts from the earlier of the booked start and the current one, so a
+patient who first moves the visit further out cannot turn 50 % into 100 %; and the
+refund never exceeds what was paid.
+"""
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from appointments.models import Appointment, PaymentStatus, RefundStatus
+from appointments.notifications import notify_cancelled
+from appointments.services.lifecycle.transitions import STAFF, S, ensure_not_cancelled, locked, save, transition
+from arthomed.core.errors import InvalidStatusTransition, PaymentExceedsFee, PermissionDenied, ValidationFailed
+from arthomed.core.roles import Role
+
+FULL_REFUND_HOURS = 24
+CENT = Decimal("0.01")
+
+
+def amount_paid(appointment: Appointment) -> Decimal:
+    return appointment.payment_amount if appointment.payment_amount is not None else appointment.fee
+
+
+def cancellation_refund(*, appointment: Appointment, at: dt.datetime) -> tuple[Decimal, str]:
+    """(refund amount, refund status) for cancelling at `at`: 100 % >= 24 h before, 50 % >= 2 h, else 0."""
+    if appointment.payment_status != PaymentStatus.PAID:
+        return Decimal("0.00"), RefundStatus.NOT_APPLICABLE
+    paid = amount_paid(appointment)
+    notice = min(appointment.booked_starts_at or appointment.starts_at, appointment.starts_at) - at
+    if notice >= dt.timedelta(hours=FULL_REFUND_HOURS):
+        share = Decimal("1")
+    elif notice >= dt.timedelta(hours=settings.CANCEL_MIN_NOTICE_HOURS):
+        share = Decimal("0.5")
+    else:
+        share = Decimal("0")
+    amount = min((paid * share).quantize(CENT, rounding=ROUND_HALF_UP), paid)
+    return amount, RefundStatus.PENDING if amount > 0 else RefundStatus.NOT_APPLICABLE
+
+
+@transaction.atomic
+def appointment_cancel(
+    *, appointment: Appointment, actor: User | None, reason: str, cancelled_by: User | None = None
+) -> Appointment:
+    """Cancel with the refund policy. `cancelled_by` names the person when the system acts for them."""
+    now = timezone.now()
+    appointment = transition(appointment=locked(appointment), actor=actor, to_status=S.CANCELLED, note=reason, now=now)
+    appointment.refund_amount, appointment.refund_status = cancellation_refund(appointment=appointment, at=now)
+    appointment.cancellation_reason = reason[:500]
+    appointment.cancelled_by = actor or cancelled_by
+    appointment.cancelled_at = now
+    transaction.on_commit(lambda: notify_cancelled(appointment=appointment), robust=True)
+    return save(
+        appointment,
+        "status",
+        "cancellation_reason",
+        "cancelled_by",
+        "cancelled_at",
+        "refund_amount",
+        "refund_status",
+    )
+
+
+def _check_amount(*, appointment: Appointment, actor: User, amount: Decimal | None, note: str) -> None:
+    """More than the fee: never from the front desk; an admin may, saying why in `note`."""
+    if amount is None or amount <= appointment.fee:
+        return
+    if actor.role != Role.ADMIN:
+        raise PaymentExceedsFee(details={"fee": float(appointment.fee), "amount": float(amount)})
+    if not note.strip():
+        raise ValidationFailed(
+            errors=[{"field": "note", "message": "A note is required for an amount above the fee", "value": note}]
+        )
+
+
+@transaction.atomic
+def appointment_payment_record(
+    *,
+    appointment: Appointment,
+    actor: User,
+    status: str,
+    method: str | None = None,
+    amount: Decimal | None = None,
+    transaction_id: str | None = None,
+    note: str = "",
+) -> Appointment:
+    """Front-desk payment record: `paid` (sets paidAt), back to `pending`, or a cancelled visit's refund done."""
+    if actor.role not in STAFF:
+        raise PermissionDenied()
+    appointment = locked(appointment)
+    now = timezone.now()
+    if status in (PaymentStatus.REFUNDED, PaymentStatus.PARTIALLY_REFUNDED):
+        return _refund_processed(appointment, status=status, now=now)
+    ensure_not_cancelled(appointment)
+    if appointment.status == S.REJECTED:
+        raise InvalidStatusTransition(details={"status": appointment.status, "reason": "rejected-unpayable"})
+    _check_amount(appointment=appointment, actor=actor, amount=amount, note=note)
+    if status == PaymentStatus.PAID:
+        if not (method or appointment.payment_method):
+            raise ValidationFailed(errors=[{"field": "method", "message": "Payment method is required", "value": None}])
+        appointment.payment_amount = amount if amount is not None else (appointment.payment_amount or appointment.fee)
+        appointment.payment_method = method or appointment.payment_method
+        if transaction_id is not None:
+            appointment.transaction_id = transaction_id
+        appointment.paid_at = appointment.paid_at or now  # re-recording a payment keeps its date
+    else:  # back to pending: a payment recorded by mistake
+        appointment.payment_amount = amount
+        appointment.payment_method = method or ""
+        appointment.transaction_id = transaction_id or ""
+        appointment.paid_at = None
+    appointment.payment_status = status
+    appointment.payment_note = note[:500]
+    return save(
+        appointment, "payment_status", "payment_amount", "payment_method", "transaction_id", "paid_at", "payment_note"
+    )
+
+
+def _refund_processed(appointment: Appointment, *, status: str, now: dt.datetime) -> Appointment:
+    if appointment.status != S.CANCELLED or appointment.refund_status != RefundStatus.PENDING:
+        raise InvalidStatusTransition(
+            details={"status": appointment.status, "refundStatus": appointment.refund_status or None}
+        )
+    paid = amount_paid(appointment)
+    expected = PaymentStatus.REFUNDED if appointment.refund_amount >= paid else PaymentStatus.PARTIALLY_REFUNDED
+    if status != expected:
+        raise ValidationFailed(
+            errors=[
+                {
+                    "field": "status",
+                    "message": f"The refund of {appointment.refund_amount} of {paid} paid is '{expected}'",
+                    "value": status,
+                }
+            ]
+        )
+    appointment.payment_status = status
+    appointment.refund_status = RefundStatus.PROCESSED
+    appointment.refund_processed_at = now
+    return save(appointment, "payment_status", "refund_status", "refund_processed_at")
