@@ -7,6 +7,7 @@ chunk by chunk, so an 11 MB file stops being read just past 10 MB.
 
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler
+from djangorestframework_camel_case.parser import CamelCaseJSONParser, CamelCaseMultiPartParser
 
 from arthomed.core.errors import FileTooLarge, TooManyFiles
 
@@ -48,7 +49,13 @@ class FileLimitUploadHandler(FileUploadHandler):
 
 
 class LimitedUploadMixin:
-    """For upload views: installs the limit handler before DRF parses the body."""
+    """For upload views: installs the limit handler before DRF parses the body.
+
+    Such a view takes multipart, or JSON when a client sends no file (booking, SPEC.md §5);
+    views that take only files narrow `parser_classes` to multipart.
+    """
+
+    parser_classes = [CamelCaseJSONParser, CamelCaseMultiPartParser]
 
     def initialize_request(self, request, *args, **kwargs):
         request.upload_handlers.insert(0, FileLimitUploadHandler(request))

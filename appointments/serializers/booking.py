@@ -56,7 +56,7 @@ class CalendarDayOutputSerializer(serializers.Serializer):
     date = serializers.DateField()
     available_count = serializers.IntegerField()
     booked_count = serializers.IntegerField()
-    status = serializers.CharField(help_text="available | full | off | past")
+    status = serializers.ChoiceField(choices=["available", "full", "off", "past"])
 
 
 class CalendarOutputSerializer(serializers.Serializer):

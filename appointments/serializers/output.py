@@ -3,8 +3,9 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from appointments.models import Appointment, AppointmentStatus
+from appointments.models import Appointment, AppointmentStatus, PaymentMethod, PaymentStatus, RefundStatus
 from arthomed.api.fields import ClockTimeField
+from arthomed.api.schema import documented_json
 from arthomed.core.roles import Role
 
 
@@ -88,8 +89,8 @@ class FollowUpOutputSerializer(serializers.Serializer):
 
 class PaymentOutputSerializer(serializers.Serializer):
     amount = serializers.FloatField(allow_null=True)
-    status = serializers.CharField()
-    method = serializers.CharField(allow_null=True)
+    status = serializers.ChoiceField(choices=PaymentStatus.choices)
+    method = serializers.ChoiceField(choices=PaymentMethod.choices, allow_null=True)
     transaction_id = serializers.CharField(allow_null=True)
     paid_at = serializers.DateTimeField(allow_null=True)
 
@@ -99,7 +100,7 @@ class CancellationOutputSerializer(serializers.Serializer):
     cancelled_by = serializers.UUIDField(allow_null=True)
     cancelled_at = serializers.DateTimeField(allow_null=True)
     refund_amount = serializers.FloatField()
-    refund_status = serializers.CharField()
+    refund_status = serializers.ChoiceField(choices=RefundStatus.choices)
 
 
 class FeedbackOutputSerializer(serializers.Serializer):
@@ -118,8 +119,10 @@ StatusChangeOutputSerializer = type(
     (serializers.Serializer,),
     {
         "from": serializers.SerializerMethodField(method_name="get_from"),
-        "get_from": extend_schema_field(serializers.CharField(allow_null=True))(_history_from),
-        "to": serializers.CharField(source="to_status"),
+        "get_from": extend_schema_field(serializers.ChoiceField(choices=AppointmentStatus.choices, allow_null=True))(
+            _history_from
+        ),
+        "to": serializers.ChoiceField(choices=AppointmentStatus.choices, source="to_status"),
         "by": serializers.UUIDField(source="changed_by_id", allow_null=True),
         "at": serializers.DateTimeField(source="changed_at"),
         "note": serializers.CharField(),
@@ -139,8 +142,8 @@ class AppointmentOutputSerializer(serializers.ModelSerializer):
     fee = serializers.DecimalField(max_digits=10, decimal_places=2, coerce_to_string=False)
     images = AppointmentImageOutputSerializer(source="files", many=True)
     notes = serializers.SerializerMethodField()
-    visit_summary = serializers.JSONField(required=False)
-    prescription = serializers.JSONField(required=False)
+    visit_summary = documented_json(VisitSummaryOutputSerializer)
+    prescription = documented_json(PrescriptionOutputSerializer)
     follow_up = serializers.SerializerMethodField()
     payment = serializers.SerializerMethodField()
     cancellation = serializers.SerializerMethodField()
@@ -188,7 +191,7 @@ class AppointmentOutputSerializer(serializers.ModelSerializer):
             notes["doctor"] = appointment.doctor_notes
         return notes
 
-    @extend_schema_field(FollowUpOutputSerializer(required=False))
+    @extend_schema_field(FollowUpOutputSerializer)
     def get_follow_up(self, appointment) -> dict:
         date = appointment.follow_up_date
         return {"date": date.isoformat() if date else None, "note": appointment.follow_up_note}
