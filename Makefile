@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 3001
 
-.PHONY: run test lint fmt check fuzz load venv dev-venv worker beat clean faults
+.PHONY: run test lint fmt check fuzz load venv dev-venv worker beat clean faults clients
 
 $(VENV)/.installed-runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,11 @@ check: dev-venv
 ## schemathesis against a live server's own OpenAPI document, as every role (loopback, bounded)
 fuzz: dev-venv
 	$(PY) bench/fuzz.py $(FUZZ_ARGS)
+
+## generated TypeScript and Python clients run sign-in -> book -> cancel against a live server (needs node + npm)
+clients: dev-venv
+	npm ci --prefix clients/ts --no-audit --no-fund
+	$(PY) -m pytest -m clients $(PYTEST_ARGS)
 
 ## clinic-day load against gunicorn + PostgreSQL + Redis on loopback (own database and Redis db; bounded)
 load: dev-venv

@@ -332,8 +332,28 @@ def _is_paginated(result: dict, operation: dict) -> bool:
     return False
 
 
+NULL_ENUM = {"$ref": "#/components/schemas/NullEnum"}
+
+
+def _nullable_objects_as_one_of(schemas: dict) -> None:
+    """`{allOf: [X], nullable: true}` -> `{oneOf: [X, NullEnum], nullable: true}`.
+
+    Under OpenAPI 3.0.3 `nullable` only widens a `type` written beside it, so the first
+    form refuses `null` (a 3.0 validator rejects `cancellation: null`); the second admits
+    `null` through `NullEnum` (`enum: [null]`), the form drf-spectacular uses for nullable enums.
+    """
+    schemas.setdefault("NullEnum", {"enum": [None]})
+    for component in schemas.values():
+        for name, prop in component.get("properties", {}).items():
+            if prop.get("nullable") and len(prop.get("allOf", ())) == 1:
+                rest = {key: value for key, value in prop.items() if key != "allOf"}
+                component["properties"][name] = {"oneOf": [prop["allOf"][0], NULL_ENUM], **rest}
+
+
 def client_ready_schema(result, generator, request, public):
-    """What generated clients need and views do not say: `page`/`limit` on every list, date formats."""
+    """What generated clients need and views do not say: nullable objects valid under 3.0.3,
+    `page`/`limit` on every list, date formats."""
+    _nullable_objects_as_one_of(result["components"]["schemas"])
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             parameters = operation.setdefault("parameters", [])

@@ -23,7 +23,8 @@ TS_DIR = ROOT / "clients" / "ts"
 PY_DIR = ROOT / "clients" / "python"
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT / "bench"))
-from harness import free_port, wait_for_health  # noqa: E402 - bench/ is a directory of scripts
+import fuzz  # noqa: E402 - bench/ is a directory of scripts
+from harness import free_port, wait_for_health  # noqa: E402
 
 pytestmark = pytest.mark.clients
 
@@ -49,20 +50,8 @@ def workdir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def server_env(workdir) -> dict:
-    return {
-        **os.environ,
-        "DEBUG": "false",
-        "SECRET_KEY": "clients-only-secret-key-0123456789abcdefghijklmn",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DATABASE_URL": f"sqlite:///{workdir / 'clients.sqlite3'}",
-        "REDIS_URL": "",
-        "CELERY_BROKER_URL": "",
-        "SMS_BACKEND": "console",
-        "MEDIA_ROOT": str(workdir / "media"),
-        "STATIC_ROOT": str(workdir / "static"),
-        "STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
-        "LOG_LEVEL": "error",
-    }
+    # The fuzzer's server (fresh SQLite, no Redis, eager tasks), with SMS printed so the flows read their code.
+    return {**fuzz.server_env(workdir), "SMS_BACKEND": "console"}
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +99,8 @@ def assert_flow_result(result: subprocess.CompletedProcess) -> None:
 
 @pytest.mark.skipif(NODE_MISSING, reason="node and npm are needed to build the TypeScript client")
 def test_typescript_client_compiles_strict_and_runs_the_booking_flow(schema_file, gunicorn_server):
-    if not (TS_DIR / "node_modules" / ".package-lock.json").exists():
+    installed = TS_DIR / "node_modules" / ".package-lock.json"
+    if not installed.exists() or installed.stat().st_mtime < (TS_DIR / "package-lock.json").stat().st_mtime:
         run(["npm", "ci", "--no-audit", "--no-fund"], cwd=TS_DIR)
     tools = TS_DIR / "node_modules" / ".bin"
     generated = TS_DIR / "generated" / "api.d.ts"
