@@ -152,6 +152,8 @@ class AppointmentOutputSerializer(serializers.ModelSerializer):
 
     # Dropped by the reception variant, with `notes.doctor`.
     CLINICAL_FIELDS = ("visit_summary", "prescription", "follow_up")
+    # One schema documents both variants: the clinical keys are the ones a client may not get.
+    optional_fields = CLINICAL_FIELDS
     hide_clinical = False
 
     class Meta:
