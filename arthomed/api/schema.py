@@ -97,11 +97,14 @@ OPERATION_ERRORS: dict[str, dict[int, tuple[str, ...]]] = {
     "POST /api/appointments/{}/reject": {409: LIFECYCLE},
     "PUT /api/appointments/{}/cancel": {409: LIFECYCLE},
     "PUT /api/appointments/{}/reschedule": {409: ("SLOT_UNAVAILABLE", *LIFECYCLE)},
-    "PUT /api/appointments/{}/status": {409: LIFECYCLE},
-    "PUT /api/appointments/{}/visit-summary": {409: LIFECYCLE},
     "PUT /api/appointments/{}/payment": {409: LIFECYCLE},
     "POST /api/appointments/{}/feedback": {409: ("ALREADY_EXISTS", *LIFECYCLE)},
     "POST /api/files/upload/appointments": {**UPLOAD, 404: ("APPOINTMENT_NOT_FOUND",), 409: ("APPOINTMENT_CANCELLED",)},
+    # Refusals decided by the service for a role the view lets in (SPEC.md §2).
+    "PUT /api/appointments/{}/status": {403: ("PERMISSION_DENIED",), 409: LIFECYCLE},
+    "PUT /api/appointments/{}/visit-summary": {403: ("PERMISSION_DENIED",), 409: LIFECYCLE},
+    "DELETE /api/files/{}": {403: ("PERMISSION_DENIED",)},
+    "POST /api/notifications/sms-status": {403: ("PERMISSION_DENIED",)},
 }
 
 # The 404 code of an id that follows a path segment (SPEC.md §1); others answer NOT_FOUND.
@@ -257,9 +260,11 @@ class EnvelopeAutoSchema(AutoSchema):
         has_query = any(
             parameter.get("in") == "query" for parameter in self._get_parameters() if isinstance(parameter, dict)
         )
-        if self.method in ("POST", "PUT", "PATCH") or has_query:
+        takes_body = self.method in ("POST", "PUT", "PATCH") and self.get_request_serializer() is not None
+        if takes_body or has_query:
             add(400, "VALIDATION_ERROR")
-        if {} not in self.get_auth():
+        auth = self.get_auth()
+        if auth and {} not in auth:
             add(401, *AUTHENTICATION_ERRORS)
         if any(not isinstance(p, NO_ROLE_PERMISSIONS) for p in self.view.get_permissions()):
             add(403, "PERMISSION_DENIED")
@@ -356,6 +361,10 @@ def client_ready_schema(result, generator, request, public):
     _nullable_objects_as_one_of(result["components"]["schemas"])
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
+            if "security" in operation:
+                # The SECURITY setting and the view's authentication both name jwtAuth: list it once.
+                security = operation["security"]
+                operation["security"] = [item for index, item in enumerate(security) if item not in security[:index]]
             parameters = operation.setdefault("parameters", [])
             if _is_paginated(result, operation):
                 named = {(p["in"], p["name"]): p for p in parameters}

@@ -108,7 +108,9 @@ def test_each_operation_documents_the_errors_it_can_answer(api):
         has_query = any(parameter["in"] == "query" for parameter in operation.get("parameters", []))
         if "requestBody" in operation or has_query:
             assert "`VALIDATION_ERROR`" in error_codes(operation, 400), key
-        if {} not in operation.get("security", [{}]):
+        security = operation.get("security", [{}])
+        assert len(security) == len({str(requirement) for requirement in security}), key
+        if {} not in security:
             assert "`AUTHENTICATION_REQUIRED`" in error_codes(operation, 401), key
         if "{" in path:
             assert "NOT_FOUND`" in error_codes(operation, 404), key
