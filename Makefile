@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 # The port of `make run`: PORT from the command line or environment, else from .env, else 3001.
 PORT ?= $(or $(shell sed -n "s/^PORT=\([0-9][0-9]*\)$$/\1/p" .env 2>/dev/null),3001)
 
-.PHONY: run test lint fmt check fuzz load venv dev-venv worker beat clean faults backup restore
+.PHONY: run test lint fmt check fuzz load venv dev-venv worker beat clean faults backup restore clients
 
 $(VENV)/.installed-runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,11 @@ check: dev-venv
 ## schemathesis against a live server's own OpenAPI document, as every role (loopback, bounded)
 fuzz: dev-venv
 	$(PY) bench/fuzz.py $(FUZZ_ARGS)
+
+## generated TypeScript and Python clients run sign-in -> book -> cancel against a live server (needs node + npm)
+clients: dev-venv
+	npm ci --prefix clients/ts --no-audit --no-fund
+	$(PY) -m pytest -m clients $(PYTEST_ARGS)
 
 ## clinic-day load against gunicorn + PostgreSQL + Redis on loopback (own database and Redis db; bounded)
 load: dev-venv

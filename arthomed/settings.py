@@ -284,11 +284,8 @@ CORS_ALLOW_HEADERS = [
 # --- Django REST framework -------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["arthomed.api.renderers.EnvelopeJSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": [
-        "arthomed.api.parsers.SafeJSONParser",
-        "djangorestframework_camel_case.parser.CamelCaseMultiPartParser",
-        "djangorestframework_camel_case.parser.CamelCaseFormParser",
-    ],
+    # JSON everywhere (SPEC.md §1); upload views, booking and the Twilio callback name their own parsers.
+    "DEFAULT_PARSER_CLASSES": ["arthomed.api.parsers.SafeJSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.AccessTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_THROTTLE_CLASSES": ["arthomed.api.ratelimit.RequestRateThrottle"],
@@ -338,11 +335,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # Output keys that are absent when not applicable (SPEC.md §4) must not be "required".
-    "COMPONENT_NO_READ_ONLY_REQUIRED": True,
     "CAMELIZE_NAMES": False,
     "POSTPROCESSING_HOOKS": [
         "arthomed.api.schema.camelize_schema",
+        "arthomed.api.schema.client_ready_schema",
         "drf_spectacular.hooks.postprocess_schema_enums",
     ],
     "ENUM_NAME_OVERRIDES": {
@@ -350,6 +346,13 @@ SPECTACULAR_SETTINGS = {
         "AppointmentStatusEnum": "appointments.models.AppointmentStatus",
         "PaymentStatusEnum": "appointments.models.PaymentStatus",
         "NotificationKindEnum": "appointments.models.NotificationKind",
+        "ErrorCodeEnum": "arthomed.api.schema.ERROR_CODES",
+        "PaymentMethodEnum": "appointments.models.PaymentMethod",
+        "RefundStatusEnum": "appointments.models.RefundStatus",
+        "GenderEnum": "accounts.models.Gender",
+        "BloodGroupEnum": "accounts.models.BloodGroup",
+        "RoleEnum": "arthomed.core.roles.Role",
+        "CalendarDayStatusEnum": ["available", "full", "off", "past"],
     },
     "SCHEMA_PATH_PREFIX": r"/api",
     "SECURITY": [{"jwtAuth": []}],

@@ -80,13 +80,13 @@ class MedicalHistoryEntrySerializer(serializers.Serializer):
 
 class ProfileOutputSerializer(serializers.Serializer):
     date_of_birth = serializers.DateField(allow_null=True)
-    gender = serializers.CharField()
+    gender = serializers.ChoiceField(choices=Gender.choices, allow_blank=True)
     address = AddressSerializer()
     emergency_contact = EmergencyContactSerializer()
 
 
 class PatientInfoOutputSerializer(serializers.Serializer):
-    blood_group = serializers.CharField()
+    blood_group = serializers.ChoiceField(choices=BloodGroup.choices, allow_blank=True)
     allergies = serializers.ListField(child=serializers.CharField())
     medical_history = MedicalHistoryEntrySerializer(many=True)
 
@@ -94,6 +94,8 @@ class PatientInfoOutputSerializer(serializers.Serializer):
 class UserOutputSerializer(PrebuiltFieldsMixin, serializers.ModelSerializer):
     """The user JSON of SPEC.md §4; `doctorInfo` only for doctors, `patientInfo` only for patients."""
 
+    # "Fields absent when not applicable" (SPEC.md §4): left out when empty, optional in the schema.
+    optional_fields = ("patient_info", "doctor_info", "avatar_url", "email")
     _id = serializers.UUIDField(source="id", read_only=True)
     avatar_url = serializers.SerializerMethodField()
     profile = serializers.SerializerMethodField()
@@ -146,9 +148,8 @@ class UserOutputSerializer(PrebuiltFieldsMixin, serializers.ModelSerializer):
         return DoctorInfoOutputSerializer(profile).data if profile else None
 
     def to_representation(self, user):
-        # "Fields absent when not applicable" (SPEC.md §4): drop empty role-specific blocks.
         data = super().to_representation(user)
-        for key in ("patient_info", "doctor_info", "avatar_url", "email"):
+        for key in self.optional_fields:
             if data.get(key) is None:
                 data.pop(key, None)
         return data

@@ -77,7 +77,7 @@ class CalendarDayOutputSerializer(serializers.Serializer):
     date = serializers.DateField()
     available_count = serializers.IntegerField()
     booked_count = serializers.IntegerField()
-    status = serializers.CharField(help_text="available | full | off | past")
+    status = serializers.ChoiceField(choices=["available", "full", "off", "past"])
     reason = serializers.CharField(allow_null=True, help_text="Why the day offers no slot; null when it offers one")
 
 

@@ -3,8 +3,9 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from appointments.models import Appointment, AppointmentStatus
+from appointments.models import Appointment, AppointmentStatus, PaymentMethod, PaymentStatus, RefundStatus
 from arthomed.api.fields import ClockTimeField
+from arthomed.api.schema import documented_json
 from arthomed.api.serializers import PrebuiltFieldsMixin
 from arthomed.core.roles import Role
 from files.serializers import StoredFileOutputSerializer
@@ -104,8 +105,8 @@ class FollowUpOutputSerializer(serializers.Serializer):
 
 class PaymentOutputSerializer(serializers.Serializer):
     amount = serializers.FloatField(allow_null=True)
-    status = serializers.CharField()
-    method = serializers.CharField(allow_null=True)
+    status = serializers.ChoiceField(choices=PaymentStatus.choices)
+    method = serializers.ChoiceField(choices=PaymentMethod.choices, allow_null=True)
     transaction_id = serializers.CharField(allow_null=True)
     paid_at = serializers.DateTimeField(allow_null=True)
     note = serializers.CharField(allow_null=True, help_text="Why an admin recorded more than the fee")
@@ -113,7 +114,7 @@ class PaymentOutputSerializer(serializers.Serializer):
 
 class RefundInfoOutputSerializer(serializers.Serializer):
     refund_amount = serializers.FloatField()
-    refund_status = serializers.CharField()
+    refund_status = serializers.ChoiceField(choices=RefundStatus.choices)
     refund_date = serializers.DateTimeField(allow_null=True)
 
 
@@ -122,7 +123,7 @@ class CancellationOutputSerializer(serializers.Serializer):
     cancelled_by = serializers.UUIDField(allow_null=True)
     cancelled_at = serializers.DateTimeField(allow_null=True)
     refund_amount = serializers.FloatField()
-    refund_status = serializers.CharField()
+    refund_status = serializers.ChoiceField(choices=RefundStatus.choices)
 
 
 class FeedbackOutputSerializer(serializers.Serializer):
@@ -141,8 +142,10 @@ StatusChangeOutputSerializer = type(
     (serializers.Serializer,),
     {
         "from": serializers.SerializerMethodField(method_name="get_from"),
-        "get_from": extend_schema_field(serializers.CharField(allow_null=True))(_history_from),
-        "to": serializers.CharField(source="to_status"),
+        "get_from": extend_schema_field(serializers.ChoiceField(choices=AppointmentStatus.choices, allow_null=True))(
+            _history_from
+        ),
+        "to": serializers.ChoiceField(choices=AppointmentStatus.choices, source="to_status"),
         "by": serializers.UUIDField(source="changed_by_id", allow_null=True),
         "at": serializers.DateTimeField(source="changed_at"),
         "note": serializers.CharField(),
@@ -164,7 +167,7 @@ class AppointmentOutputSerializer(PrebuiltFieldsMixin, serializers.ModelSerializ
     notes = serializers.CharField(source="doctor_notes", help_text="The doctor's visit note")
     patient_note = serializers.CharField(source="patient_notes")
     receptionist_note = serializers.CharField(source="receptionist_notes")
-    visit_summary = serializers.JSONField(required=False)
+    visit_summary = documented_json(VisitSummaryOutputSerializer)
     prescription = serializers.SerializerMethodField()
     prescription_details = serializers.SerializerMethodField()
     follow_up = serializers.SerializerMethodField()
@@ -177,6 +180,8 @@ class AppointmentOutputSerializer(PrebuiltFieldsMixin, serializers.ModelSerializ
 
     # Dropped by the reception variant (SPEC.md §5: receptionists never receive clinical content).
     CLINICAL_FIELDS = ("notes", "visit_summary", "prescription", "prescription_details", "follow_up")
+    # One schema documents both variants: the clinical keys are the ones a client may not get.
+    optional_fields = CLINICAL_FIELDS
 
     class Meta:
         model = Appointment
@@ -220,6 +225,7 @@ class AppointmentOutputSerializer(PrebuiltFieldsMixin, serializers.ModelSerializ
     def get_prescription_details(self, appointment) -> dict:
         return appointment.prescription_details or {}
 
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_cancellation_reason(self, appointment) -> str | None:
         return appointment.cancellation_reason if appointment.status == AppointmentStatus.CANCELLED else None
 
@@ -235,7 +241,7 @@ class AppointmentOutputSerializer(PrebuiltFieldsMixin, serializers.ModelSerializ
             "refund_date": appointment.refund_processed_at or appointment.cancelled_at,
         }
 
-    @extend_schema_field(FollowUpOutputSerializer(required=False))
+    @extend_schema_field(FollowUpOutputSerializer)
     def get_follow_up(self, appointment) -> dict:
         date = appointment.follow_up_date
         return {"date": date.isoformat() if date else None, "note": appointment.follow_up_note}

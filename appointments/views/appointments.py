@@ -5,6 +5,7 @@ in the caller's scope (404 for someone else's), calls one selector or service, a
 """
 
 from django.http import HttpResponse
+from djangorestframework_camel_case.parser import CamelCaseMultiPartParser
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins
@@ -58,6 +59,7 @@ from appointments.services.lifecycle import (
 from appointments.views.answers import AppointmentData, appointment_answer
 from arthomed.api.inputs import validated
 from arthomed.api.pagination import PAGE_PARAMETERS, paginate
+from arthomed.api.parsers import SafeJSONParser
 from arthomed.api.permissions import IsAdmin, IsDoctor, IsPatient, IsReceptionist, IsStaff
 from arthomed.api.responses import ok
 from arthomed.api.schema import data_of, paginated
@@ -202,7 +204,13 @@ class AppointmentViewSet(LimitedUploadMixin, mixins.ListModelMixin, mixins.Retri
         parameters=[IDEMPOTENCY_KEY],
         responses={201: AppointmentData},
     )
-    @action(detail=False, methods=["post"], permission_classes=[IsPatient | IsStaff])
+    # JSON, or multipart when the app sends images with the booking (SPEC.md §5).
+    @action(
+        detail=False,
+        methods=["post"],
+        permission_classes=[IsPatient | IsStaff],
+        parser_classes=[SafeJSONParser, CamelCaseMultiPartParser],
+    )
     def book(self, request):
         key = idempotency_key(request)
         data = validated(AppointmentBookInputSerializer, request)

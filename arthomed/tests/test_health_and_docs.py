@@ -48,7 +48,8 @@ def test_schema_is_openapi_json(api):
             for status, response in responses.items():
                 json_body = response.get("content", {}).get("application/json")
                 if status.startswith("2") and json_body:
-                    assert set(json_body["schema"]["properties"]) == {"success", "message", "data", "timestamp"}
+                    envelope = schema["components"]["schemas"][json_body["schema"]["$ref"].rsplit("/", 1)[-1]]
+                    assert set(envelope["properties"]) == {"success", "message", "data", "timestamp"}
 
 
 def test_swagger_ui_and_redoc_served_locally(client):

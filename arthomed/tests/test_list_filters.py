@@ -31,8 +31,10 @@ def test_every_list_documents_its_filters_and_pagination():
         parameters = {p["name"] for p in operation["parameters"] if p["in"] == "query"}
         assert parameters == filters | {"page", "limit"}, path
         # `data` is one page object ({items, pagination}), not a list of pages.
-        data = operation["responses"]["200"]["content"]["application/json"]["schema"]["properties"]["data"]
-        page = schema["components"]["schemas"][data["$ref"].rsplit("/", 1)[-1]]
+        components = schema["components"]["schemas"]
+        envelope = operation["responses"]["200"]["content"]["application/json"]["schema"]
+        data = components[envelope["$ref"].rsplit("/", 1)[-1]]["properties"]["data"]
+        page = components[data["$ref"].rsplit("/", 1)[-1]]
         assert set(page["required"]) >= {"items", "pagination"}, path
 
 

@@ -102,7 +102,7 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/api/users/doctors/{id}/leaves"): Route(
         DOCTOR_OR_STAFF, url="/api/users/doctors/{doctor}/leaves", body={"date": "2030-01-08"}
     ),
-    ("DELETE", "/api/users/doctors/{id}/leaves/{leave_id}"): Route(
+    ("DELETE", "/api/users/doctors/{id}/leaves/{leaveId}"): Route(
         DOCTOR_OR_STAFF, url="/api/users/doctors/{doctor}/leaves/{leave}"
     ),
     # appointments: discovery and booking
@@ -163,7 +163,7 @@ ROUTES: dict[tuple[str, str], Route] = {
         multipart=True,
     ),
     ("GET", "/api/files/{id}"): Route(FILE_READERS, url="/api/files/{file}"),
-    ("GET", "/api/files/{file_type}/{filename}"): Route(FILE_READERS, url="/api/files/reports/{filename}"),
+    ("GET", "/api/files/{fileType}/{filename}"): Route(FILE_READERS, url="/api/files/reports/{filename}"),
     ("GET", "/api/files/uploads/{path}"): Route(FILE_READERS, url="/api/files/{stored_path}"),
     # Delete: the uploader (the patient) or an admin; readers who may not delete are refused.
     ("DELETE", "/api/files/{id}"): Route(outcomes({"admin", "patient"}, not_found=NOT_OWNERS), url="/api/files/{file}"),
