@@ -179,7 +179,8 @@ def test_output_keys_are_required_unless_declared_optional(api):
     visit_summary = schemas["VisitSummaryOutput"]
     assert set(visit_summary["properties"]) == {"anamnesis", "diagnosis", "advice", "diet", "vitals"}
     assert "required" not in visit_summary
-    assert appointment["properties"]["prescriptionDetails"]["allOf"] == [{"$ref": "#/components/schemas/PrescriptionDetailsOutput"}]
+    details_ref = {"$ref": "#/components/schemas/PrescriptionDetailsOutput"}
+    assert appointment["properties"]["prescriptionDetails"]["allOf"] == [details_ref]
     assert appointment["properties"]["prescription"]["type"] == "string"
 
 
