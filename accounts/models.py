@@ -171,6 +171,44 @@ class ScheduleBlock(models.Model):
         return f"{self.day} {self.start_time:%H:%M}-{self.end_time:%H:%M}"
 
 
+class FamilyRelation(models.TextChoices):
+    SPOUSE = "spouse", "Spouse"
+    CHILD = "child", "Child"
+    PARENT = "parent", "Parent"
+    SIBLING = "sibling", "Sibling"
+    OTHER = "other", "Other"
+
+
+class FamilyMember(models.Model):
+    """A person booked for on someone else's account (one phone, one family; SPEC.md §11).
+
+    The account holder is the "self" person of the account (appointments without a member).
+    A removed member keeps their row, so their past clinical record stays theirs.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    account = models.ForeignKey(User, on_delete=models.CASCADE, related_name="family_members")
+    name = models.CharField(max_length=100)
+    relation = models.CharField(max_length=8, choices=FamilyRelation.choices)
+    # A date of birth, or one estimated from an age given instead (the clinic often only knows the age).
+    date_of_birth = models.DateField(null=True, blank=True)
+    date_of_birth_estimated = models.BooleanField(default=False)
+    gender = models.CharField(max_length=8, choices=Gender.choices, blank=True)
+    blood_group = models.CharField(max_length=3, choices=BloodGroup.choices, blank=True)
+    allergies = models.JSONField(default=list, blank=True)
+    medical_history = models.JSONField(default=list, blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["account", "removed_at"], name="family_account_removed")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.relation})"
+
+
 class LeaveReason(models.TextChoices):
     BREAK = "break", "Break"
     EMERGENCY = "emergency", "Emergency"

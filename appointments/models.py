@@ -68,6 +68,10 @@ class Appointment(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     patient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="patient_appointments")
     doctor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="doctor_appointments")
+    # The person seen, when not the account holder (SPEC.md §11); the holder owns the booking.
+    family_member = models.ForeignKey(
+        "accounts.FamilyMember", null=True, blank=True, on_delete=models.PROTECT, related_name="appointments"
+    )
     booked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
