@@ -91,8 +91,8 @@ OPERATION_ERRORS: dict[str, dict[int, tuple[str, ...]]] = {
     "GET /api/appointments/calendar": {404: ("DOCTOR_NOT_FOUND",)},
     "POST /api/appointments/book": {
         **UPLOAD,
-        404: ("DOCTOR_NOT_FOUND", "USER_NOT_FOUND"),
-        409: ("SLOT_UNAVAILABLE", "BOOKING_LIMIT_REACHED", "PATIENT_AMBIGUOUS"),
+        404: ("DOCTOR_NOT_FOUND", "USER_NOT_FOUND", "NOT_FOUND"),
+        409: ("SLOT_UNAVAILABLE", "BOOKING_LIMIT_REACHED", "PATIENT_AMBIGUOUS", "FAMILY_LIMIT_REACHED"),
     },
     "POST /api/users/family-members": {409: ("FAMILY_LIMIT_REACHED",)},
     "PUT /api/users/family-members/{}": {404: ("NOT_FOUND",)},
