@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import FamilyMember, User
 from accounts.selectors.people import parse_uuid
 from arthomed.core.errors import NotFound
+from arthomed.core.roles import Role
 
 SELF = "self"  # the relation of the account holder among an account's people
 
@@ -67,3 +68,16 @@ def account_people(*, account: User) -> list[Person]:
     return [Person(account=account, member=None)] + [
         Person(account=account, member=member) for member in family_members_live(account=account)
     ]
+
+
+def person_get(person_id: object) -> Person:
+    """A person by id: a patient account's holder (user id) or a family member, removed ones too
+    (their past record stays theirs); anything else is 404 NOT_FOUND. Callers check access."""
+    pk = parse_uuid(person_id)
+    holder = User.objects.filter(pk=pk, role=Role.PATIENT).first() if pk else None
+    if holder is not None:
+        return Person(account=holder, member=None)
+    member = FamilyMember.objects.select_related("account").filter(pk=pk).first() if pk else None
+    if member is None:
+        raise NotFound(details={"resource": "person"})
+    return Person(account=member.account, member=member)
