@@ -12,8 +12,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.forms.models import BaseInlineFormSet
 
-from accounts.models import DoctorLeave, DoctorProfile, ScheduleBlock, User
+from accounts.models import DoctorLeave, DoctorProfile, FamilyMember, ScheduleBlock, User
 from accounts.phone import normalize_mobile
+from accounts.selectors.family import age_on
 from accounts.services.users import schedule_validate, user_create, user_delete_account, user_status_set
 from arthomed.core.errors import ApplicationError, ValidationFailed
 from arthomed.core.names import validate_person_name
@@ -56,6 +57,37 @@ class DoctorLeaveInline(admin.TabularInline):
     fields = ["date", "start_time", "end_time", "reason", "note"]
     extra = 0
     ordering = ["-date"]
+
+
+class FamilyMemberInline(admin.TabularInline):
+    """A patient account's family (SPEC.md §11), read-only: members change through the app and booking."""
+
+    model = FamilyMember
+    fk_name = "account"
+    extra = 0
+    ordering = ["removed_at", "created_at"]
+    DEMOGRAPHICS = ["name", "relation", "date_of_birth", "date_of_birth_estimated", "age", "gender", "removed_at"]
+    CLINICAL = ["blood_group", "allergies", "medical_history"]
+
+    def get_fields(self, request, obj=None):
+        # Receptionists never see clinical content (SPEC.md §5): demographics only.
+        return self.DEMOGRAPHICS + (self.CLINICAL if request.user.is_superuser else [])
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
+    @admin.display(description="Age")
+    def age(self, member: FamilyMember) -> int | None:
+        return age_on(member.date_of_birth)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class DoctorProfileInline(admin.StackedInline):
@@ -191,6 +223,8 @@ class UserAdmin(admin.ModelAdmin):
     def get_inlines(self, request, obj):
         if obj is not None and obj.role == Role.DOCTOR:
             return [DoctorProfileInline, ScheduleBlockInline, DoctorLeaveInline]
+        if obj is not None and obj.role == Role.PATIENT:
+            return [FamilyMemberInline]
         return []
 
     def has_change_permission(self, request, obj=None):

@@ -9,9 +9,11 @@ from django.contrib.auth.models import Group, Permission
 
 RECEPTIONISTS = "Receptionists"
 
-# They view patients and doctors and edit doctors' schedules and leave; nothing about staff accounts.
+# They view patients (their family's demographics too) and doctors, edit doctors' schedules and leave;
+# nothing about staff accounts.
 ACCOUNTS_PERMISSIONS = [
     "view_user",
+    "view_familymember",
     "view_doctorprofile",
     "view_scheduleblock",
     "add_scheduleblock",

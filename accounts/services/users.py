@@ -122,14 +122,17 @@ def _apply_profile(user: User, profile: dict) -> None:
         user.emergency_contact = {**(user.emergency_contact or {}), **contact}
 
 
+def medical_history_stored(entries: list[dict]) -> list[dict]:
+    """Medical history entries as stored in JSON: dates as ISO text (a holder's or a family member's)."""
+    return [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in entry.items()} for entry in entries]
+
+
 def _apply_patient_info(user: User, patient_info: dict) -> None:
     for key in PATIENT_INFO_FIELDS:
         if key in patient_info:
             value = patient_info[key]
             if key == "medical_history":
-                value = [
-                    {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in entry.items()} for entry in value
-                ]
+                value = medical_history_stored(value)
             setattr(user, key, value)
 
 

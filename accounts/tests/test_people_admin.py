@@ -281,6 +281,8 @@ def change_data(user, **overrides) -> dict:
         "is_active": "on",
         "status_reason": "",
     }
+    if user.role == Role.PATIENT:  # the family inline's (read-only) formset, as the page posts it
+        data |= {"family_members-TOTAL_FORMS": "0", "family_members-INITIAL_FORMS": "0"}
     for key, value in overrides.items():
         data[key] = ("on" if value else "") if isinstance(value, bool) else value
     return {key: value for key, value in data.items() if value != ""}

@@ -8,7 +8,8 @@ delay or undo the change that caused it.
 
 SMS wording lives in `templates/sms/<kind>.txt` (plain Django templates the clinic may
 edit). Variables: patient_name, doctor_name, date, time, clinic, status, reason,
-refund_amount, previous_date, previous_time, appointment.
+refund_amount, previous_date, previous_time, appointment, for_member (" for <member's name>"
+when the visit is a family member's, else empty).
 """
 
 from datetime import datetime
@@ -55,6 +56,8 @@ def _context(appointment: Appointment, extra: dict) -> dict:
         "time": f"{appointment.appointment_time:%H:%M}",
         "status": appointment.status,
         "clinic": settings.CLINIC_NAME,
+        # The holder is told about a family member's visits: the text names whom it is for.
+        "for_member": f" for {appointment.family_member.name}" if appointment.family_member_id else "",
         **extra,
     }
 

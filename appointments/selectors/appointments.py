@@ -3,6 +3,7 @@
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from accounts.selectors.family import Person
 from accounts.selectors.people import parse_uuid
 from appointments.models import Appointment, AppointmentStatus, AppointmentStatusChange
 from arthomed.core.errors import AppointmentNotFound
@@ -12,10 +13,17 @@ from arthomed.core.scope import appointment_scope
 
 def appointments_with_details() -> QuerySet[Appointment]:
     """Appointments with everything AppointmentOutputSerializer shows, in a fixed number of queries."""
-    return Appointment.objects.select_related("patient", "doctor", "doctor__doctor_profile").prefetch_related(
+    return Appointment.objects.select_related(
+        "patient", "family_member", "doctor", "doctor__doctor_profile"
+    ).prefetch_related(
         Prefetch("status_history", queryset=AppointmentStatusChange.objects.order_by("changed_at", "id")),
         "files",
     )
+
+
+def person_appointments(person: Person) -> QuerySet[Appointment]:
+    """One person's appointments: the holder's own (no member), or one family member's."""
+    return Appointment.objects.filter(patient=person.account, family_member=person.member)
 
 
 def appointments_visible_to(actor) -> QuerySet[Appointment]:

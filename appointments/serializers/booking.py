@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from accounts.models import DoctorLeave, LeaveReason
+from accounts.serializers.family import FamilyMemberInputSerializer
 from appointments.models import PurposeOfVisit
 from arthomed.api.fields import (
     CLINIC_MAX_YEAR,
@@ -103,6 +104,9 @@ class AppointmentBookInputSerializer(serializers.Serializer):
     patient_id = serializers.CharField(max_length=64, required=False)
     patient_mobile_number = serializers.CharField(max_length=20, required=False)
     patient_name = PersonNameField(required=False)
+    # Whom on the account the visit is for (SPEC.md §11): a live family member, or (staff) a new one.
+    family_member_id = serializers.CharField(max_length=64, required=False)
+    new_family_member = FamilyMemberInputSerializer(required=False)
 
 
 class AppointmentRescheduleInputSerializer(serializers.Serializer):

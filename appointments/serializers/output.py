@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.serializers.family import FamilyMemberBriefOutputSerializer, family_member_brief
 from appointments.models import Appointment, AppointmentStatus, PaymentMethod, PaymentStatus, RefundStatus
 from arthomed.api.fields import ClockTimeField
 from arthomed.api.schema import documented_json
@@ -159,6 +160,7 @@ class AppointmentOutputSerializer(PrebuiltFieldsMixin, serializers.ModelSerializ
 
     _id = serializers.UUIDField(source="id", read_only=True)
     patient = AppointmentPatientOutputSerializer()
+    family_member = serializers.SerializerMethodField(help_text="The family member the visit is for; null: the holder")
     doctor = AppointmentDoctorOutputSerializer()
     appointment_time = ClockTimeField()
     end_time = ClockTimeField()
@@ -188,6 +190,7 @@ class AppointmentOutputSerializer(PrebuiltFieldsMixin, serializers.ModelSerializ
         fields = [
             "_id",
             "patient",
+            "family_member",
             "doctor",
             "appointment_date",
             "appointment_time",
@@ -217,6 +220,10 @@ class AppointmentOutputSerializer(PrebuiltFieldsMixin, serializers.ModelSerializ
             "confirmed_at",
             "completed_at",
         ]
+
+    @extend_schema_field(FamilyMemberBriefOutputSerializer(allow_null=True))
+    def get_family_member(self, appointment) -> dict | None:
+        return family_member_brief(appointment.family_member)
 
     def get_prescription(self, appointment) -> str:
         return prescription_text(appointment)

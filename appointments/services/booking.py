@@ -14,13 +14,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.phone import normalize_mobile
-from accounts.selectors.people import doctor_get, user_get
-from accounts.services.users import user_create
+from accounts.selectors.family import Person, appointment_person
+from accounts.selectors.people import doctor_get
 from appointments.models import ACTIVE_STATUSES, Appointment, AppointmentStatus, AppointmentStatusChange
 from appointments.notifications import notify_booking_received, notify_rescheduled
+from appointments.selectors.appointments import person_appointments
 from appointments.selectors.slots import Slot, SlotRefusal, bookable_slot_get, slot_unavailable
 from appointments.services.lifecycle import patient_notice_check
+from appointments.services.people import booking_person_resolve
 from arthomed.core.errors import (
     AppointmentCancelled,
     AppointmentNotFound,
@@ -28,7 +29,6 @@ from arthomed.core.errors import (
     InvalidStatusTransition,
     PermissionDenied,
     SlotUnavailable,
-    ValidationFailed,
 )
 from arthomed.core.roles import Role
 from files.models import FileKind
@@ -52,41 +52,10 @@ def _lost_race(exc: IntegrityError) -> SlotUnavailable:
     return slot_unavailable(reason)
 
 
-def _field_error(field: str, message: str, value=None) -> ValidationFailed:
-    error = {"field": field, "message": message}
-    if value is not None:
-        error["value"] = value
-    return ValidationFailed(errors=[error])
-
-
-def _booking_patient(*, actor: User, patient_id, patient_mobile_number: str | None, patient_name: str | None) -> User:
-    """Whom the booking is for: patients book for themselves, staff for a patient or a walk-in."""
-    if actor.role == Role.PATIENT:
-        return actor
-    if actor.role not in STAFF:
-        raise PermissionDenied(details={"action": "book"})
-    if patient_id:
-        patient = user_get(patient_id)
-        if patient.role != Role.PATIENT or not patient.is_active:
-            raise _field_error("patientId", "Not an active patient", str(patient_id))
-        return patient
-    if not patient_mobile_number:
-        raise _field_error("patientId", "patientId, or patientMobileNumber and patientName for a walk-in, is required")
-    mobile = normalize_mobile(patient_mobile_number)
-    existing = User.objects.filter(mobile_number=mobile).first()
-    if existing is not None:
-        # A walk-in who already has an account is booked on it.
-        if existing.role != Role.PATIENT or not existing.is_active:
-            raise _field_error("patientMobileNumber", "This number belongs to an account that cannot book", mobile)
-        return existing
-    if not patient_name or not patient_name.strip():
-        raise _field_error("patientName", "Name is required to register a walk-in patient")
-    return user_create(mobile_number=mobile, name=patient_name, role=Role.PATIENT)
-
-
-def _check_patient_free(*, patient: User, slot: Slot, exclude_id=None) -> None:
-    overlapping = Appointment.objects.filter(
-        patient=patient, status__in=ACTIVE_STATUSES, starts_at__lt=slot.ends_at, ends_at__gt=slot.starts_at
+def _check_person_free(*, person: Person, slot: Slot, exclude_id=None) -> None:
+    """One person is never in two places: the holder's and each member's visits are counted apart."""
+    overlapping = person_appointments(person).filter(
+        status__in=ACTIVE_STATUSES, starts_at__lt=slot.ends_at, ends_at__gt=slot.starts_at
     )
     if exclude_id is not None:
         overlapping = overlapping.exclude(pk=exclude_id)
@@ -94,14 +63,22 @@ def _check_patient_free(*, patient: User, slot: Slot, exclude_id=None) -> None:
         raise slot_unavailable(SlotRefusal.PATIENT_OVERLAP)
 
 
-def _check_booking_cap(*, patient: User, now: datetime) -> None:
-    held = Appointment.objects.filter(
-        patient=patient,
-        status__in=(AppointmentStatus.PENDING, AppointmentStatus.CONFIRMED),
-        starts_at__gt=now,
+def _upcoming(appointments, *, now: datetime) -> int:
+    return appointments.filter(
+        status__in=(AppointmentStatus.PENDING, AppointmentStatus.CONFIRMED), starts_at__gt=now
     ).count()
-    if held >= settings.MAX_ACTIVE_BOOKINGS_PER_PATIENT:
-        raise BookingLimitReached(details={"limit": settings.MAX_ACTIVE_BOOKINGS_PER_PATIENT})
+
+
+def _check_booking_caps(*, person: Person, now: datetime) -> None:
+    """MAX_ACTIVE_BOOKINGS_PER_PATIENT per person, MAX_ACTIVE_BOOKINGS_PER_ACCOUNT for the whole account.
+
+    Called under the account's row lock, so concurrent bookings of one family count each other.
+    """
+    if _upcoming(person_appointments(person), now=now) >= settings.MAX_ACTIVE_BOOKINGS_PER_PATIENT:
+        raise BookingLimitReached(details={"limit": settings.MAX_ACTIVE_BOOKINGS_PER_PATIENT, "scope": "person"})
+    account_held = _upcoming(Appointment.objects.filter(patient=person.account), now=now)
+    if account_held >= settings.MAX_ACTIVE_BOOKINGS_PER_ACCOUNT:
+        raise BookingLimitReached(details={"limit": settings.MAX_ACTIVE_BOOKINGS_PER_ACCOUNT, "scope": "account"})
 
 
 def _place(slot: Slot, doctor: User) -> dict:
@@ -130,27 +107,36 @@ def appointment_book(
     patient_id=None,
     patient_mobile_number: str | None = None,
     patient_name: str | None = None,
+    family_member_id=None,
+    new_family_member: dict | None = None,
     idempotency_key: str | None = None,
     images: list | None = None,
 ) -> Appointment:
-    """Book a slot. A retry with the same Idempotency-Key for the same patient returns the first appointment.
+    """Book a slot for one person of an account (SPEC.md §11). A retry with the same Idempotency-Key
+    for the same account returns the first appointment.
 
     `images` (reports, X-rays) are stored with the appointment: refused together, or kept together.
     """
-    patient = _booking_patient(
-        actor=actor, patient_id=patient_id, patient_mobile_number=patient_mobile_number, patient_name=patient_name
+    person = booking_person_resolve(
+        actor=actor,
+        patient_id=patient_id,
+        patient_mobile_number=patient_mobile_number,
+        patient_name=patient_name,
+        family_member_id=family_member_id,
+        new_family_member=new_family_member,
     )
+    patient = person.account
     if idempotency_key:
         first = Appointment.objects.filter(patient=patient, idempotency_key=idempotency_key).first()
         if first is not None:
             return first
     doctor = doctor_get(doctor_id)
-    # One booking at a time per patient, so the cap holds under concurrent requests too.
+    # One booking at a time per account, so both caps hold under concurrent requests too.
     User.objects.select_for_update().filter(pk=patient.pk).first()
     now = timezone.now()
     slot = bookable_slot_get(doctor=doctor, day=appointment_date, start=appointment_time, now=now)
-    _check_booking_cap(patient=patient, now=now)
-    _check_patient_free(patient=patient, slot=slot)
+    _check_booking_caps(person=person, now=now)
+    _check_person_free(person=person, slot=slot)
 
     by_staff = actor.role in STAFF
     status = AppointmentStatus.CONFIRMED if by_staff else AppointmentStatus.PENDING
@@ -158,6 +144,7 @@ def appointment_book(
         with transaction.atomic():
             appointment = Appointment.objects.create(
                 patient=patient,
+                family_member=person.member,
                 doctor=doctor,
                 booked_by=actor,
                 status=status,
@@ -219,7 +206,7 @@ def appointment_reschedule(
     slot = bookable_slot_get(
         doctor=doctor, day=appointment_date, start=appointment_time, now=now, exclude_appointment_id=appointment.pk
     )
-    _check_patient_free(patient=appointment.patient, slot=slot, exclude_id=appointment.pk)
+    _check_person_free(person=appointment_person(appointment), slot=slot, exclude_id=appointment.pk)
 
     old_status, previous_starts_at = appointment.status, appointment.starts_at
     note = f"rescheduled from {appointment.appointment_date:%Y-%m-%d} {appointment.appointment_time:%H:%M}"

@@ -17,7 +17,7 @@ import factory
 from django.conf import settings
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import FamilyMember, FamilyRelation, Gender, User
 from accounts.services.users import user_create
 from appointments.models import Appointment, AppointmentStatus, AppointmentStatusChange
 from arthomed.core.roles import Role
@@ -133,3 +133,16 @@ class AppointmentFactory(factory.django.DjangoModelFactory):
             AppointmentStatusChange.objects.create(
                 appointment=self, from_status="", to_status=AppointmentStatus.PENDING, changed_at=self.created_at
             )
+
+
+class FamilyMemberFactory(factory.django.DjangoModelFactory):
+    """`FamilyMemberFactory(account=holder, name=..., relation=...)`: a live member of an account."""
+
+    class Meta:
+        model = FamilyMember
+
+    account = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"Member {chr(65 + n % 26)}{chr(65 + n // 26 % 26)}")
+    relation = FamilyRelation.CHILD
+    date_of_birth = dt.date(2015, 6, 1)
+    gender = Gender.FEMALE

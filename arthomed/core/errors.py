@@ -78,6 +78,12 @@ AlreadyExists = _error("AlreadyExists", "ALREADY_EXISTS", 409, "Already exists")
 BookingLimitReached = _error(
     "BookingLimitReached", "BOOKING_LIMIT_REACHED", 409, "You already hold the maximum number of upcoming bookings"
 )
+FamilyLimitReached = _error(
+    "FamilyLimitReached", "FAMILY_LIMIT_REACHED", 409, "This account already holds the maximum number of family members"
+)
+PatientAmbiguous = _error(
+    "PatientAmbiguous", "PATIENT_AMBIGUOUS", 409, "This number's account has no one of that name; choose the person"
+)
 PaymentExceedsFee = _error(
     "PaymentExceedsFee", "PAYMENT_EXCEEDS_FEE", 409, "The amount is more than the consultation fee"
 )

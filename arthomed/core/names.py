@@ -35,3 +35,8 @@ def validate_person_name(value: str) -> None:
     """Django validator: usable by DRF fields and admin forms alike."""
     if not is_person_name(value):
         raise ValidationError(NAME_MESSAGE, code="invalid")
+
+
+def name_key(value: str) -> str:
+    """A name as compared between people: case and spacing ignored ("anya  RAO" is "Anya Rao")."""
+    return " ".join(value.split()).casefold()

@@ -2,7 +2,8 @@
 
 A unique marker is planted in every clinical field — the doctor's note (sent with the status
 change, so it could leak into the status history), the visit summary, the prescription as text
-and as details, the follow-up note, the patient's allergies and medical history, a file's
+and as details, the follow-up note, the patient's and a family member's allergies and medical
+history, a file's
 content — and no API answer or admin page a receptionist can open may contain it.
 """
 
@@ -13,7 +14,7 @@ from django.test import Client
 from accounts.models import ScheduleBlock
 from accounts.services.users import user_profile_update
 from appointments.models import Appointment
-from appointments.tests.factories import MONDAY, AppointmentFactory, clinic_dt, schedule_block
+from appointments.tests.factories import MONDAY, AppointmentFactory, FamilyMemberFactory, clinic_dt, schedule_block
 from files.tests.support import pdf_bytes, upload
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +41,14 @@ def visit(as_user, patient, doctor) -> Appointment:
                 "medical_history": [{"condition": f"{MARK}-history"}],
             }
         },
+    )
+    # A family member's clinical data is theirs, and as hidden from the front desk as the holder's.
+    FamilyMemberFactory(
+        account=patient,
+        name="Anya Member",
+        blood_group=BLOOD_GROUP,
+        allergies=[f"{MARK}-member-allergy"],
+        medical_history=[{"condition": f"{MARK}-member-history"}],
     )
     ScheduleBlock.objects.create(doctor=doctor, **schedule_block("monday 09:00-12:00"))
     appointment = AppointmentFactory(doctor=doctor, patient=patient, starts_at=clinic_dt(MONDAY, 9), status="confirmed")
@@ -134,6 +143,8 @@ def test_no_admin_page_a_receptionist_opens_carries_clinical_content(receptionis
         assert "Blood group" not in content and "blood_group" not in content, page
         opened += response.status_code == 200
     assert opened >= 8  # the console, patients and their pages really were shown
+    # The family is on the patient's page: their demographics, nothing clinical.
+    assert "Anya Member" in desk.get(f"/admin/accounts/user/{patient.pk}/change/").content.decode()
 
 
 def test_an_admin_still_sees_the_patient_information(admin_user, patient, visit):
@@ -141,6 +152,7 @@ def test_an_admin_still_sees_the_patient_information(admin_user, patient, visit)
     admin.force_login(admin_user)
     page = admin.get(f"/admin/accounts/user/{patient.pk}/change/").content.decode()
     assert f"{MARK}-allergy" in page and "Blood group" in page
+    assert f"{MARK}-member-allergy" in page and f"{MARK}-member-history" in page
 
 
 def test_the_reception_view_is_metadata_of_files(as_user, receptionist, visit):

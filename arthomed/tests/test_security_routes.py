@@ -22,7 +22,7 @@ from drf_spectacular.generators import SchemaGenerator
 from accounts.models import DoctorLeave
 from accounts.tokens import tokens_for
 from appointments.models import AppointmentStatus, Notification, NotificationKind
-from appointments.tests.factories import AppointmentFactory, next_mobile
+from appointments.tests.factories import AppointmentFactory, FamilyMemberFactory, next_mobile
 from arthomed import sms
 from arthomed.core.roles import Role
 from conftest import client_for
@@ -55,7 +55,7 @@ def outcomes(allowed, *, not_found=frozenset(), anonymous=401, denied=403) -> di
 class Route:
     expect: dict
     # `{appointment}`, `{doctor}`, `{patient}`, `{other_patient}`, `{file}`, `{filename}`,
-    # `{leave}`, `{notification}` are filled from the world of the test.
+    # `{leave}`, `{notification}`, `{family_member}` are filled from the world of the test.
     url: str = ""
     body: dict | None = None
     multipart: bool = False
@@ -69,6 +69,8 @@ STAFF_ONLY = outcomes(STAFF)
 ADMIN_ONLY = outcomes({"admin"})
 APPOINTMENT_READERS = outcomes(OWNERS, not_found=NOT_OWNERS)
 FILE_READERS = outcomes({"admin", "doctor", "patient"}, not_found={"receptionist"} | NOT_OWNERS)
+PATIENTS = outcomes({"patient", "other_patient"})
+FAMILY_OWNER = outcomes({"patient"}, not_found={"other_patient"})
 DOCTOR_OR_STAFF = outcomes(STAFF | {"doctor"}, not_found={"other_doctor"})
 
 ROUTES: dict[tuple[str, str], Route] = {
@@ -84,6 +86,13 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("DELETE", "/api/users/profile"): Route(ANY_SIGNED_IN),
     ("POST", "/api/users/profile/avatar"): Route(ANY_SIGNED_IN, body={"file": "{png}"}, multipart=True),
     ("GET", "/api/users"): Route(ADMIN_ONLY),
+    # A patient's own family (SPEC.md §11): another account's member is missing to them.
+    ("GET", "/api/users/family-members"): Route(PATIENTS),
+    ("POST", "/api/users/family-members"): Route(PATIENTS, body={"name": "Anya Kid", "relation": "child", "age": 6}),
+    ("PUT", "/api/users/family-members/{id}"): Route(
+        FAMILY_OWNER, url="/api/users/family-members/{family_member}", body={"name": "Anya Renamed"}
+    ),
+    ("DELETE", "/api/users/family-members/{id}"): Route(FAMILY_OWNER, url="/api/users/family-members/{family_member}"),
     ("GET", "/api/users/doctors"): Route(PUBLIC),
     ("GET", "/api/users/doctors/{id}"): Route(PUBLIC, url="/api/users/doctors/{doctor}"),
     ("PUT", "/api/users/doctors/{id}/schedule"): Route(
@@ -251,6 +260,7 @@ def placeholders(route: Route, world: dict, actor: str) -> dict:
         "notification": Notification.objects.create(
             user=patient, kind=NotificationKind.CONFIRMED, title="Confirmed", body="See you", appointment=appointment
         ).pk,
+        "family_member": FamilyMemberFactory(account=patient).pk,
         "fresh_mobile": next_mobile(),
         "otp_mobile": otp_mobile,
         "otp": otp,

@@ -1,4 +1,4 @@
-"""The demo clinic: four orthopaedic doctors, front desk, admin and patients (SPEC.md §9).
+"""The demo clinic: four orthopaedic doctors, front desk, admin, patients and a few families (SPEC.md §9, §11).
 
 Idempotent: every person has a fixed mobile number; people that already exist are
 left as they are, missing ones are created through `accounts.services.users`, the
@@ -10,6 +10,8 @@ from datetime import date, time
 from decimal import Decimal
 
 from accounts.models import User, Weekday
+from accounts.selectors.family import family_members_live
+from accounts.services.family import family_member_create
 from accounts.services.users import user_create
 from arthomed.core.roles import Role
 
@@ -88,6 +90,18 @@ PATIENTS = [
     ("9800000111", "Harpreet Gill", "male", date(1990, 8, 19), "AB-", "Amritsar", []),
     ("9800000112", "Deepa Bose", "female", date(1983, 5, 27), "O+", "Kolkata", ["Ibuprofen"]),
 ]
+# Families booked for on one phone (SPEC.md §11): the holder's number -> their members.
+FAMILIES: dict[str, list[dict]] = {
+    "9800000101": [
+        {"name": "Kavita Sharma", "relation": "spouse", "date_of_birth": date(1987, 8, 2), "gender": "female"},
+        {"name": "Aarav Sharma", "relation": "child", "age": 9, "gender": "male", "allergies": ["Peanuts"]},
+    ],
+    "9800000105": [{"name": "Zubair Khan", "relation": "parent", "age": 82, "gender": "male", "blood_group": "O-"}],
+    "9800000106": [
+        {"name": "Diya Menon", "relation": "child", "date_of_birth": date(2016, 4, 9), "gender": "female"},
+        {"name": "Rohan Menon", "relation": "child", "age": 6, "gender": "male"},
+    ],
+}
 # Extra people for load tests (`--appointments N` beyond what four doctors can hold).
 LOAD_DOCTOR_NUMBERS = 8_800_000_001
 LOAD_PATIENT_NUMBERS = 7_000_000_001
@@ -135,6 +149,15 @@ def _patient_fields(patient: tuple) -> dict:
     }
 
 
+def _families_ensure(patients: list[User]) -> None:
+    """Add each demo family's members that the holder's account does not have yet (by name)."""
+    for holder in patients:
+        have = set(family_members_live(account=holder).values_list("name", flat=True))
+        for member in FAMILIES.get(holder.mobile_number, []):
+            if member["name"] not in have:
+                family_member_create(account=holder, data=member)
+
+
 def demo_clinic_seed() -> DemoClinic:
     """Create whatever of the demo clinic is missing; return all its people."""
     numbers = [ADMIN["mobile_number"], RECEPTIONIST["mobile_number"]]
@@ -155,6 +178,7 @@ def demo_clinic_seed() -> DemoClinic:
         for doctor in DOCTORS
     ]
     patients = [_ensure(existing, created, **_patient_fields(patient)) for patient in PATIENTS]
+    _families_ensure(patients)
     return DemoClinic(admin, receptionist, doctors, patients, created)
 
 

@@ -8,12 +8,12 @@ import time_machine
 from django.core.management import call_command
 from django.db.models import Count
 
-from accounts.models import DoctorProfile, ScheduleBlock, User
+from accounts.models import DoctorProfile, FamilyMember, ScheduleBlock, User
 from appointments.models import ACTIVE_STATUSES, Appointment, AppointmentStatus
 from appointments.tests.factories import clinic_dt
 from arthomed.core.roles import Role
 from dashboard.demo import appointments as demo_appointments
-from dashboard.demo.clinic import ADMIN, DOCTORS, PATIENTS, RECEPTIONIST
+from dashboard.demo.clinic import ADMIN, DOCTORS, FAMILIES, PATIENTS, RECEPTIONIST
 
 pytestmark = pytest.mark.django_db
 NOW = clinic_dt(dt.date(2026, 3, 16), 11)
@@ -57,6 +57,12 @@ def test_seeds_the_clinic_and_prints_the_logins():
     roles = f"1 admin, {len(DOCTORS)} doctor, {len(PATIENTS)} patient, 1 receptionist"
     assert f"Created users by role: {roles}" in out
     assert "Created appointments by status: none" in out
+    # A few families on one phone: members with an age (estimated birth date) or a date of birth.
+    members = FamilyMember.objects.filter(removed_at__isnull=True)
+    assert members.count() == sum(len(family) for family in FAMILIES.values())
+    assert members.filter(date_of_birth_estimated=True).exists() and members.filter(relation="child").exists()
+    assert {m.account.mobile_number for m in members} == set(FAMILIES)
+    assert "Created family members by relation: 3 child, 1 parent, 1 spouse" in out
 
 
 @time_machine.travel(NOW, tick=False)
@@ -83,7 +89,9 @@ def test_is_idempotent():
     counts = (User.objects.count(), DoctorProfile.objects.count(), ScheduleBlock.objects.count())
     out, _ = seed()
     assert (User.objects.count(), DoctorProfile.objects.count(), ScheduleBlock.objects.count()) == counts
+    assert FamilyMember.objects.count() == sum(len(family) for family in FAMILIES.values())
     assert "0 people created" in out
+    assert "Created family members by relation: none" in out
 
 
 def test_if_empty_leaves_a_used_database_alone(make_user):

@@ -51,4 +51,5 @@ class Command(BaseCommand):
             self.stdout.write(f"Added {inserted} appointments.")
         made = demo_counts() - before
         self.stdout.write(f"Created users by role: {counted(made.users)}")
+        self.stdout.write(f"Created family members by relation: {counted(made.family_members)}")
         self.stdout.write(f"Created appointments by status: {counted(made.appointments)}")
