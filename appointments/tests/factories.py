@@ -17,7 +17,7 @@ import factory
 from django.conf import settings
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import FamilyMember, FamilyRelation, User
 from accounts.services.users import user_create
 from appointments.models import Appointment, AppointmentStatus, AppointmentStatusChange
 from arthomed.core.roles import Role
@@ -90,6 +90,19 @@ class DoctorFactory(UserFactory):
         schedule = ()
 
     doctor_info = factory.LazyAttribute(_doctor_info)
+
+
+class FamilyMemberFactory(factory.django.DjangoModelFactory):
+    """`FamilyMemberFactory(account=holder, name="Riya", relation="child", date_of_birth=...)`."""
+
+    class Meta:
+        model = FamilyMember
+
+    account = factory.SubFactory(UserFactory)
+    name = "Riya Member"
+    relation = FamilyRelation.CHILD
+    date_of_birth = dt.date(2016, 5, 20)
+    gender = "female"
 
 
 def _default_start() -> dt.datetime:

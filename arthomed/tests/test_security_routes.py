@@ -132,6 +132,10 @@ ROUTES: dict[tuple[str, str], Route] = {
     # appointments: one appointment
     ("GET", "/api/appointments/{id}"): Route(APPOINTMENT_READERS),
     ("GET", "/api/appointments/{id}/ics"): Route(APPOINTMENT_READERS),
+    # The prescription is clinical: the front desk is refused (409 here: nothing prescribed yet).
+    ("GET", "/api/appointments/{id}/prescription"): Route(
+        outcomes({"admin", "doctor", "patient"}, not_found=NOT_OWNERS)
+    ),
     ("POST", "/api/appointments/confirm"): Route(
         STAFF_ONLY, body={"appointmentId": "{appointment}"}, status=AppointmentStatus.PENDING
     ),

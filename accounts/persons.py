@@ -1,0 +1,18 @@
+"""The person an appointment is for (SPEC.md §11): the account holder, or one of their family members."""
+
+from datetime import date
+
+from accounts.models import FamilyMember, User
+
+
+def person_of_appointment(appointment) -> User | FamilyMember:
+    """The person seen: the family member when the booking names one, else the account holder."""
+    return appointment.family_member or appointment.patient
+
+
+def age_on(date_of_birth: date | None, day: date) -> int | None:
+    """Whole years on `day`; None when the date of birth is not known."""
+    if date_of_birth is None:
+        return None
+    before_birthday = (day.month, day.day) < (date_of_birth.month, date_of_birth.day)
+    return day.year - date_of_birth.year - before_birthday
