@@ -206,6 +206,7 @@ class NotificationKind(models.TextChoices):
     REMINDER = "reminder", "Reminder"
     FEEDBACK_REQUEST = "feedback-request", "Feedback request"
     EXPIRED = "expired", "Expired"
+    FOLLOW_UP_REMINDER = "follow-up-reminder", "Follow-up reminder"
 
 
 class Notification(models.Model):
@@ -287,3 +288,20 @@ class AppointmentReminder(models.Model):
 
     def __str__(self) -> str:
         return f"Reminder for {self.appointment_id} at {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class FollowUpReminder(models.Model):
+    """Claim row of a follow-up reminder: exactly one per visit and follow-up date, however many jobs run
+    at once (like AppointmentReminder). A follow-up moved to another date is announced again."""
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="follow_up_reminders")
+    follow_up_date = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["appointment", "follow_up_date"], name="follow_up_reminder_once_per_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Follow-up reminder for {self.appointment_id} on {self.follow_up_date:%Y-%m-%d}"

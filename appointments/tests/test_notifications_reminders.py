@@ -112,7 +112,10 @@ def test_management_command_sends_due_reminders_and_is_idempotent(
     with django_capture_on_commit_callbacks(execute=True):
         call_command("send_reminders", stdout=out)
         call_command("send_reminders", stdout=out)
-    assert out.getvalue().splitlines() == ["Sent 1 reminder(s).", "Sent 0 reminder(s)."]
+    assert out.getvalue().splitlines() == [
+        "Sent 1 reminder(s) and 0 follow-up reminder(s).",
+        "Sent 0 reminder(s) and 0 follow-up reminder(s).",
+    ]
     assert len(sms.outbox) == 1
 
 
