@@ -305,3 +305,22 @@ class FollowUpReminder(models.Model):
 
     def __str__(self) -> str:
         return f"Follow-up reminder for {self.appointment_id} on {self.follow_up_date:%Y-%m-%d}"
+
+
+class RecordAccessLog(models.Model):
+    """Every read of a person's clinical record by a doctor or an admin (SPEC.md §11), kept like file reads."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The person: a user id (the account holder) or a family-member id; kept as text so the row outlives them.
+    person_id = models.UUIDField()
+    person_name = models.CharField(max_length=100)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    accessed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-accessed_at"]
+
+    def __str__(self) -> str:
+        return f"Record of {self.person_name} at {self.accessed_at:%Y-%m-%d %H:%M}"

@@ -181,6 +181,10 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/api/notifications/sms-status"): Route(
         outcomes((), anonymous=403), body={"MessageSid": "SM1", "MessageStatus": "delivered"}
     ),
+    # the patient's record: the holder, a doctor who saw them, admins; the front desk is refused
+    ("GET", "/api/patients/{id}/record"): Route(
+        outcomes({"admin", "doctor", "patient"}, not_found=NOT_OWNERS), url="/api/patients/{patient}/record"
+    ),
     # dashboards
     ("GET", "/api/dashboard"): Route(ANY_SIGNED_IN),
     ("GET", "/api/admin/dashboard"): Route(ADMIN_ONLY),
