@@ -12,7 +12,9 @@ from arthomed.core.scope import appointment_scope
 
 def appointments_with_details() -> QuerySet[Appointment]:
     """Appointments with everything AppointmentOutputSerializer shows, in a fixed number of queries."""
-    return Appointment.objects.select_related("patient", "doctor", "doctor__doctor_profile").prefetch_related(
+    return Appointment.objects.select_related(
+        "patient", "family_member", "doctor", "doctor__doctor_profile"
+    ).prefetch_related(
         Prefetch("status_history", queryset=AppointmentStatusChange.objects.order_by("changed_at", "id")),
         "files",
     )

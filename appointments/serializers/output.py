@@ -1,8 +1,11 @@
 """Output shape of an appointment (SPEC.md §5), shared by every endpoint that answers one."""
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.models import FamilyMember
+from accounts.persons import age_on, person_of_appointment
 from appointments.models import Appointment, AppointmentStatus, PaymentMethod, PaymentStatus, RefundStatus
 from arthomed.api.fields import ClockTimeField
 from arthomed.api.schema import documented_json
@@ -37,6 +40,18 @@ class AppointmentPatientOutputSerializer(serializers.Serializer):
     _id = serializers.UUIDField(source="id", read_only=True)
     name = serializers.CharField()
     mobile_number = serializers.CharField(allow_null=True)
+
+
+class AppointmentPersonOutputSerializer(serializers.Serializer):
+    """The person seen (the family member booked for, else the account holder) as the doctor needs them."""
+
+    _id = serializers.UUIDField(source="id")
+    name = serializers.CharField()
+    age = serializers.IntegerField(allow_null=True, help_text="Whole years today; null when no date of birth")
+    gender = serializers.CharField()
+    blood_group = serializers.CharField()
+    allergies = serializers.ListField(child=serializers.CharField())
+    relation = serializers.CharField(help_text="`self` for the account holder, else the member's relation")
 
 
 class AppointmentDoctorInfoOutputSerializer(serializers.Serializer):
@@ -171,6 +186,7 @@ class AppointmentOutputSerializer(PrebuiltFieldsMixin, serializers.ModelSerializ
     prescription = serializers.SerializerMethodField()
     prescription_details = serializers.SerializerMethodField()
     follow_up = serializers.SerializerMethodField()
+    person = serializers.SerializerMethodField()
     payment = serializers.SerializerMethodField()
     cancellation = serializers.SerializerMethodField()
     cancellation_reason = serializers.SerializerMethodField()
@@ -179,7 +195,7 @@ class AppointmentOutputSerializer(PrebuiltFieldsMixin, serializers.ModelSerializ
     status_history = StatusChangeOutputSerializer(many=True)
 
     # Dropped by the reception variant (SPEC.md §5: receptionists never receive clinical content).
-    CLINICAL_FIELDS = ("notes", "visit_summary", "prescription", "prescription_details", "follow_up")
+    CLINICAL_FIELDS = ("notes", "visit_summary", "prescription", "prescription_details", "follow_up", "person")
     # One schema documents both variants: the clinical keys are the ones a client may not get.
     optional_fields = CLINICAL_FIELDS
 
@@ -206,6 +222,7 @@ class AppointmentOutputSerializer(PrebuiltFieldsMixin, serializers.ModelSerializ
             "prescription",
             "prescription_details",
             "follow_up",
+            "person",
             "payment",
             "cancellation",
             "cancellation_reason",
@@ -245,6 +262,20 @@ class AppointmentOutputSerializer(PrebuiltFieldsMixin, serializers.ModelSerializ
     def get_follow_up(self, appointment) -> dict:
         date = appointment.follow_up_date
         return {"date": date.isoformat() if date else None, "note": appointment.follow_up_note}
+
+    @extend_schema_field(AppointmentPersonOutputSerializer)
+    def get_person(self, appointment) -> dict:
+        """Age, gender, blood group and allergies of the person seen: a member's own, never the holder's."""
+        person = person_of_appointment(appointment)
+        return {
+            "_id": str(person.pk),
+            "name": person.name,
+            "age": age_on(person.date_of_birth, timezone.localdate()),
+            "gender": person.gender,
+            "blood_group": person.blood_group,
+            "allergies": person.allergies,
+            "relation": person.relation if isinstance(person, FamilyMember) else "self",
+        }
 
     @extend_schema_field(PaymentOutputSerializer)
     def get_payment(self, appointment) -> dict:

@@ -145,3 +145,25 @@ def test_query_count_does_not_grow_with_the_history(as_user, doctor, patient, dj
     with django_assert_num_queries(6):
         response = record(client, member.pk)
     assert len(response.json()["data"]["visits"]) == size
+
+
+def test_the_appointment_detail_carries_the_members_own_clinical_facts(as_user, doctor, receptionist, family):
+    appointment = family["visits"]["child_new"]
+    person = as_user(doctor).get(f"/api/appointments/{appointment.pk}").json()["data"]["appointment"]["person"]
+    assert person == {
+        "_id": str(family["child"].pk),
+        "name": "Riya",
+        "age": 9,
+        "gender": "female",
+        "bloodGroup": "B+",
+        "allergies": ["Peanuts"],  # the member's, not the holder's penicillin
+        "relation": "child",
+    }
+    desk = as_user(receptionist).get(f"/api/appointments/{appointment.pk}").json()["data"]["appointment"]
+    assert "person" not in desk
+
+
+def test_the_holders_own_appointment_carries_theirs(as_user, admin_user, patient, family):
+    appointment = family["visits"]["holder"]
+    person = as_user(admin_user).get(f"/api/appointments/{appointment.pk}").json()["data"]["appointment"]["person"]
+    assert (person["_id"], person["relation"], person["allergies"]) == (str(patient.pk), "self", ["Penicillin"])
