@@ -2,6 +2,8 @@
 
 from datetime import date
 
+from django.utils import timezone
+
 from accounts.models import FamilyMember, User
 
 
@@ -16,3 +18,18 @@ def age_on(date_of_birth: date | None, day: date) -> int | None:
         return None
     before_birthday = (day.month, day.day) < (date_of_birth.month, date_of_birth.day)
     return day.year - date_of_birth.year - before_birthday
+
+
+def person_summary(person: User | FamilyMember) -> dict:
+    """Who the person is, as the doctor needs them: a member's own facts, never the holder's."""
+    is_member = isinstance(person, FamilyMember)
+    return {
+        "id": person.pk,
+        "name": person.name,
+        "age": age_on(person.date_of_birth, timezone.localdate()),
+        "gender": person.gender,
+        "blood_group": person.blood_group,
+        "allergies": person.allergies,
+        "medical_history": person.medical_history,
+        "relation": person.relation if is_member else "self",
+    }

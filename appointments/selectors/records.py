@@ -6,10 +6,9 @@ holder's visits, nor the other way round.
 """
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from accounts.models import FamilyMember, User
-from accounts.persons import age_on
+from accounts.persons import person_summary
 from accounts.selectors.people import parse_uuid
 from appointments.models import Appointment, AppointmentStatus
 from arthomed.core.errors import NotFound
@@ -70,15 +69,4 @@ def person_record(person: User | FamilyMember) -> dict:
     """`{person, visits, files}` in a fixed number of queries however long the history."""
     visits = list(person_visits(person))
     files = StoredFile.objects.filter(appointment__in=[visit.pk for visit in visits]).order_by("-created_at")
-    is_member = isinstance(person, FamilyMember)
-    summary = {
-        "id": person.pk,
-        "name": person.name,
-        "age": age_on(person.date_of_birth, timezone.localdate()),
-        "gender": person.gender,
-        "blood_group": person.blood_group,
-        "allergies": person.allergies,
-        "medical_history": person.medical_history,
-        "relation": person.relation if is_member else "self",
-    }
-    return {"person": summary, "visits": visits, "files": list(files)}
+    return {"person": person_summary(person), "visits": visits, "files": list(files)}

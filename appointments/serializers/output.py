@@ -1,11 +1,9 @@
 """Output shape of an appointment (SPEC.md §5), shared by every endpoint that answers one."""
 
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.models import FamilyMember
-from accounts.persons import age_on, person_of_appointment
+from accounts.persons import person_of_appointment, person_summary
 from appointments.models import Appointment, AppointmentStatus, PaymentMethod, PaymentStatus, RefundStatus
 from arthomed.api.fields import ClockTimeField
 from arthomed.api.schema import documented_json
@@ -265,17 +263,7 @@ class AppointmentOutputSerializer(PrebuiltFieldsMixin, serializers.ModelSerializ
 
     @extend_schema_field(AppointmentPersonOutputSerializer)
     def get_person(self, appointment) -> dict:
-        """Age, gender, blood group and allergies of the person seen: a member's own, never the holder's."""
-        person = person_of_appointment(appointment)
-        return {
-            "_id": str(person.pk),
-            "name": person.name,
-            "age": age_on(person.date_of_birth, timezone.localdate()),
-            "gender": person.gender,
-            "blood_group": person.blood_group,
-            "allergies": person.allergies,
-            "relation": person.relation if isinstance(person, FamilyMember) else "self",
-        }
+        return AppointmentPersonOutputSerializer(person_summary(person_of_appointment(appointment))).data
 
     @extend_schema_field(PaymentOutputSerializer)
     def get_payment(self, appointment) -> dict:

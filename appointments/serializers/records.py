@@ -3,19 +3,16 @@
 from rest_framework import serializers
 
 from appointments.models import AppointmentStatus
-from appointments.serializers.output import FollowUpOutputSerializer, prescription_text
+from appointments.serializers.output import (
+    AppointmentPersonOutputSerializer,
+    FollowUpOutputSerializer,
+    prescription_text,
+)
 from files.serializers import StoredFileOutputSerializer
 
 
-class RecordPersonOutputSerializer(serializers.Serializer):
-    _id = serializers.UUIDField(source="id")
-    name = serializers.CharField()
-    age = serializers.IntegerField(allow_null=True, help_text="Whole years today; null when no date of birth")
-    gender = serializers.CharField()
-    blood_group = serializers.CharField()
-    allergies = serializers.ListField(child=serializers.CharField())
+class RecordPersonOutputSerializer(AppointmentPersonOutputSerializer):
     medical_history = serializers.JSONField()
-    relation = serializers.CharField(help_text="`self` for the account holder, else the member's relation")
 
 
 class RecordDoctorOutputSerializer(serializers.Serializer):

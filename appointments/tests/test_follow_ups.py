@@ -3,16 +3,16 @@ from the reminders job; the patient dashboard lists follow-ups not yet booked.""
 
 import datetime as dt
 import itertools
-import threading
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from appointments import notifications
 from appointments.models import FollowUpReminder, Notification, NotificationKind, OutboundMessage
 from appointments.tests.factories import AppointmentFactory, FamilyMemberFactory, clinic_dt
+from appointments.tests.test_notifications_reminders import run_at_once
 from arthomed import sms
 
 TODAY = dt.date(2030, 3, 10)
@@ -158,23 +158,7 @@ def test_patient_dashboard_lists_follow_ups_not_yet_booked(now, as_user, patient
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_runs_send_each_follow_up_exactly_once(now, doctor, make_user):
     visits = [visited(make_user(name=f"Patient {i}"), doctor, follow_up_in_days=i % 3) for i in range(6)]
-    barrier = threading.Barrier(2)
-    results, errors = [], []
-
-    def job():
-        try:
-            barrier.wait(timeout=10)
-            results.append(notifications.follow_up_reminders_send_due(now=NOW))
-        except Exception as exc:  # noqa: BLE001 - reported to the main thread below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=job) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    results, errors = run_at_once(lambda: notifications.follow_up_reminders_send_due(now=NOW))
 
     assert errors == []
     assert sum(results) == len(visits)
