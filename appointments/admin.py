@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 
 from accounts.models import User
 from appointments import admin_notifications  # noqa: F401 - registers the SMS log and feed admins
-from appointments.models import Appointment, AppointmentStatus, AppointmentStatusChange, PaymentStatus
+from appointments.models import Appointment, AppointmentStatus, AppointmentStatusChange, PaymentStatus, RecordAccessLog
 from appointments.services.lifecycle import (
     appointment_confirm,
     appointment_payment_record,
@@ -24,6 +24,7 @@ from appointments.services.lifecycle import (
 )
 from arthomed.core.errors import ApplicationError
 from arthomed.core.roles import Role
+from files.admin import AdminOnlyReadOnly
 
 FRONT_DESK_REJECTION = "Rejected by the front desk"
 FRONT_DESK_PAYMENT_METHOD = "cash"
@@ -159,3 +160,14 @@ class AppointmentAdmin(admin.ModelAdmin):
             ),
             "marked paid",
         )
+
+
+@admin.register(RecordAccessLog)
+class RecordAccessLogAdmin(AdminOnlyReadOnly):
+    """Who read whose clinical record (SPEC.md §11): admins only, never editable."""
+
+    list_display = ["accessed_at", "person_name", "person_id", "user", "ip_address"]
+    list_filter = ["accessed_at"]
+    search_fields = ["person_name", "user__name", "user__mobile_number", "ip_address"]
+    list_select_related = ["user"]
+    date_hierarchy = "accessed_at"

@@ -206,6 +206,7 @@ class NotificationKind(models.TextChoices):
     REMINDER = "reminder", "Reminder"
     FEEDBACK_REQUEST = "feedback-request", "Feedback request"
     EXPIRED = "expired", "Expired"
+    FOLLOW_UP_REMINDER = "follow-up-reminder", "Follow-up reminder"
 
 
 class Notification(models.Model):
@@ -287,3 +288,39 @@ class AppointmentReminder(models.Model):
 
     def __str__(self) -> str:
         return f"Reminder for {self.appointment_id} at {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class FollowUpReminder(models.Model):
+    """Claim row of a follow-up reminder: exactly one per visit and follow-up date, however many jobs run
+    at once (like AppointmentReminder). A follow-up moved to another date is announced again."""
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="follow_up_reminders")
+    follow_up_date = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["appointment", "follow_up_date"], name="follow_up_reminder_once_per_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Follow-up reminder for {self.appointment_id} on {self.follow_up_date:%Y-%m-%d}"
+
+
+class RecordAccessLog(models.Model):
+    """Every read of a person's clinical record by a doctor or an admin (SPEC.md §11), kept like file reads."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The person: a user id (the account holder) or a family-member id; kept as text so the row outlives them.
+    person_id = models.UUIDField()
+    person_name = models.CharField(max_length=100)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    accessed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-accessed_at"]
+
+    def __str__(self) -> str:
+        return f"Record of {self.person_name} at {self.accessed_at:%Y-%m-%d %H:%M}"

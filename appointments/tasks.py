@@ -2,7 +2,11 @@
 
 from celery import shared_task
 
-from appointments.notifications import outbound_messages_requeue_stale, reminders_send_due
+from appointments.notifications import (
+    follow_up_reminders_send_due,
+    outbound_messages_requeue_stale,
+    reminders_send_due,
+)
 from appointments.services.lifecycle import appointments_expire_pending
 
 
@@ -14,7 +18,8 @@ def expire_pending_appointments() -> int:
 
 @shared_task(name="appointments.tasks.send_due_reminders")
 def send_due_reminders() -> int:
-    return reminders_send_due()
+    """Appointment reminders and follow-up reminders: one job (SPEC.md §11); returns how many were sent."""
+    return reminders_send_due() + follow_up_reminders_send_due()
 
 
 @shared_task(name="appointments.tasks.requeue_stale_messages")

@@ -376,7 +376,13 @@ MAX_ACTIVE_BOOKINGS_PER_PATIENT = env_int("MAX_ACTIVE_BOOKINGS_PER_PATIENT", 5)
 FAMILY_MAX_MEMBERS = env_int("FAMILY_MAX_MEMBERS", 8)
 MAX_ACTIVE_BOOKINGS_PER_ACCOUNT = env_int("MAX_ACTIVE_BOOKINGS_PER_ACCOUNT", 15)
 REMINDER_HOURS_BEFORE = env_int("REMINDER_HOURS_BEFORE", 24)
+# A completed visit's follow-up is announced this many days before its date (SPEC.md §11).
+FOLLOW_UP_REMINDER_DAYS = env_int("FOLLOW_UP_REMINDER_DAYS", 2)
 CLINIC_NAME = env("CLINIC_NAME", "Arthomed")
+# The letterhead of printed prescriptions (SPEC.md §11); empty lines are left out.
+CLINIC_ADDRESS = env("CLINIC_ADDRESS", "")
+CLINIC_PHONE = env("CLINIC_PHONE", "")
+CLINIC_REGISTRATION = env("CLINIC_REGISTRATION", "")  # GSTIN or clinical-establishment registration
 
 # --- SMS ----------------------------------------------------------------------------
 SMS_BACKEND = env("SMS_BACKEND", "console")

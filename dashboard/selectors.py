@@ -12,13 +12,14 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Case, Count, DecimalField, Exists, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, DecimalField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import WEEKDAYS, ScheduleBlock, User
 from appointments.models import ACTIVE_STATUSES, Appointment, AppointmentStatus, PaymentStatus, RefundStatus
 from appointments.notifications import notification_unread_count
+from appointments.selectors.follow_ups import follow_ups_open
 from arthomed.core.roles import Role
 from arthomed.core.scope import appointment_scope
 
@@ -197,15 +198,17 @@ def doctor_dashboard(doctor: User, *, now: datetime | None = None) -> dict:
 
 def follow_ups_due(doctor: User, *, today: date) -> QuerySet[Appointment]:
     """Completed visits whose follow-up date has come, with no later visit booked with this doctor."""
-    later_visit = Appointment.objects.filter(
-        doctor=OuterRef("doctor"),
-        patient=OuterRef("patient"),
-        starts_at__gt=OuterRef("starts_at"),
-        status__in=ACTIVE_STATUSES,
+    return follow_ups_open().filter(appointment_scope(doctor), follow_up_date__lte=today)
+
+
+def patient_follow_ups(patient: User, *, today: date) -> list[Appointment]:
+    """The account's follow-ups from today on not yet booked, soonest first (members' included)."""
+    return list(
+        follow_ups_open()
+        .filter(appointment_scope(patient), follow_up_date__gte=today)
+        .select_related("doctor", "family_member")
+        .order_by("follow_up_date", "starts_at")[:UPCOMING_FOR_PATIENT]
     )
-    return Appointment.objects.filter(
-        appointment_scope(doctor), status=AppointmentStatus.COMPLETED, follow_up_date__lte=today
-    ).filter(~Exists(later_visit))
 
 
 def receptionist_dashboard(*, now: datetime | None = None) -> dict:
@@ -241,4 +244,5 @@ def patient_dashboard(patient: User, *, now: datetime | None = None) -> dict:
         ),
         "last_completed": mine.filter(status=AppointmentStatus.COMPLETED).order_by("-starts_at").first(),
         "unread_notifications": notification_unread_count(user=patient),
+        "follow_ups_due": patient_follow_ups(patient, today=timezone.localdate(now)),
     }

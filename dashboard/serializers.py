@@ -132,11 +132,31 @@ class ReceptionistDashboardOutputSerializer(serializers.Serializer):
     counts = AppointmentStatusCountsSerializer(help_text="Today's appointments by status")
 
 
+class DashboardFamilyMemberSerializer(serializers.Serializer):
+    _id = serializers.UUIDField(source="id")
+    name = serializers.CharField()
+    relation = serializers.CharField()
+
+
+class FollowUpDueOutputSerializer(serializers.Serializer):
+    """A follow-up the doctor asked for and nobody has booked yet: enough to open the slot picker."""
+
+    appointment_id = serializers.UUIDField(source="id", help_text="The completed visit that asked for it")
+    doctor_id = serializers.UUIDField()
+    doctor_name = serializers.CharField(source="doctor.name")
+    date = serializers.DateField(source="follow_up_date")
+    note = serializers.CharField(source="follow_up_note")
+    family_member = DashboardFamilyMemberSerializer(allow_null=True, help_text="null: the account holder")
+
+
 class PatientDashboardOutputSerializer(serializers.Serializer):
     role = serializers.CharField()
     upcoming_appointments = DashboardAppointmentSerializer(many=True)
     last_completed = DashboardAppointmentSerializer(allow_null=True)
     unread_notifications = serializers.IntegerField(help_text="Unread entries of the in-app feed")
+    follow_ups_due = FollowUpDueOutputSerializer(
+        many=True, help_text="Follow-ups dated today or later with no later visit booked, soonest first (at most 10)"
+    )
 
 
 RoleDashboardOutputSerializer = PolymorphicProxySerializer(

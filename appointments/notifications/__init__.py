@@ -20,15 +20,23 @@ from appointments.notifications.messages import (
     notify_completed,
     notify_confirmed,
     notify_expired,
+    notify_follow_up_reminder,
     notify_rejected,
     notify_reminder,
     notify_rescheduled,
     render_sms,
 )
-from appointments.notifications.reminders import reminders_due, reminders_send_due
+from appointments.notifications.reminders import (
+    follow_up_reminders_due,
+    follow_up_reminders_send_due,
+    reminders_due,
+    reminders_send_due,
+)
 from appointments.sms_sending import outbound_message_send
 
 __all__ = [
+    "follow_up_reminders_due",
+    "follow_up_reminders_send_due",
     "notification_get",
     "notification_list",
     "notification_mark_all_read",
@@ -40,6 +48,7 @@ __all__ = [
     "notify_completed",
     "notify_confirmed",
     "notify_expired",
+    "notify_follow_up_reminder",
     "notify_rejected",
     "notify_reminder",
     "notify_rescheduled",

@@ -9,7 +9,8 @@ delay or undo the change that caused it.
 SMS wording lives in `templates/sms/<kind>.txt` (plain Django templates the clinic may
 edit). Variables: patient_name, doctor_name, date, time, clinic, status, reason,
 refund_amount, previous_date, previous_time, appointment, for_member (" for <member's name>"
-when the visit is a family member's, else empty).
+when the visit is a family member's, else empty); follow-up-reminder also member_name (empty for
+the holder), follow_up_date, follow_up_note.
 """
 
 from datetime import datetime
@@ -33,6 +34,7 @@ TITLES = {
     NotificationKind.REMINDER: "Appointment reminder",
     NotificationKind.FEEDBACK_REQUEST: "How was your visit?",
     NotificationKind.EXPIRED: "Appointment request expired",
+    NotificationKind.FOLLOW_UP_REMINDER: "Follow-up visit due",
 }
 
 
@@ -116,6 +118,17 @@ def notify_rescheduled(*, appointment: Appointment, previous_starts_at: datetime
 
 def notify_reminder(*, appointment: Appointment) -> Notification:
     return notification_send(appointment=appointment, kind=NotificationKind.REMINDER)
+
+
+def notify_follow_up_reminder(*, appointment: Appointment) -> Notification:
+    """The holder is told of the follow-up of the person seen, by name when it is a family member."""
+    member = appointment.family_member
+    extra = {
+        "member_name": member.name if member else "",
+        "follow_up_date": f"{appointment.follow_up_date:%d %b %Y}",
+        "follow_up_note": appointment.follow_up_note,
+    }
+    return notification_send(appointment=appointment, kind=NotificationKind.FOLLOW_UP_REMINDER, extra=extra)
 
 
 def notify_completed(*, appointment: Appointment) -> Notification:

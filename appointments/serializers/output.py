@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.persons import person_of_appointment, person_summary
 from accounts.serializers.family import FamilyMemberBriefOutputSerializer, family_member_brief
 from appointments.models import Appointment, AppointmentStatus, PaymentMethod, PaymentStatus, RefundStatus
 from arthomed.api.fields import ClockTimeField
@@ -38,6 +39,18 @@ class AppointmentPatientOutputSerializer(serializers.Serializer):
     _id = serializers.UUIDField(source="id", read_only=True)
     name = serializers.CharField()
     mobile_number = serializers.CharField(allow_null=True)
+
+
+class AppointmentPersonOutputSerializer(serializers.Serializer):
+    """The person seen (the family member booked for, else the account holder) as the doctor needs them."""
+
+    _id = serializers.UUIDField(source="id")
+    name = serializers.CharField()
+    age = serializers.IntegerField(allow_null=True, help_text="Whole years today; null when no date of birth")
+    gender = serializers.CharField()
+    blood_group = serializers.CharField()
+    allergies = serializers.ListField(child=serializers.CharField())
+    relation = serializers.CharField(help_text="`self` for the account holder, else the member's relation")
 
 
 class AppointmentDoctorInfoOutputSerializer(serializers.Serializer):
@@ -173,6 +186,7 @@ class AppointmentOutputSerializer(PrebuiltFieldsMixin, serializers.ModelSerializ
     prescription = serializers.SerializerMethodField()
     prescription_details = serializers.SerializerMethodField()
     follow_up = serializers.SerializerMethodField()
+    person = serializers.SerializerMethodField()
     payment = serializers.SerializerMethodField()
     cancellation = serializers.SerializerMethodField()
     cancellation_reason = serializers.SerializerMethodField()
@@ -181,7 +195,7 @@ class AppointmentOutputSerializer(PrebuiltFieldsMixin, serializers.ModelSerializ
     status_history = StatusChangeOutputSerializer(many=True)
 
     # Dropped by the reception variant (SPEC.md §5: receptionists never receive clinical content).
-    CLINICAL_FIELDS = ("notes", "visit_summary", "prescription", "prescription_details", "follow_up")
+    CLINICAL_FIELDS = ("notes", "visit_summary", "prescription", "prescription_details", "follow_up", "person")
     # One schema documents both variants: the clinical keys are the ones a client may not get.
     optional_fields = CLINICAL_FIELDS
 
@@ -209,6 +223,7 @@ class AppointmentOutputSerializer(PrebuiltFieldsMixin, serializers.ModelSerializ
             "prescription",
             "prescription_details",
             "follow_up",
+            "person",
             "payment",
             "cancellation",
             "cancellation_reason",
@@ -252,6 +267,10 @@ class AppointmentOutputSerializer(PrebuiltFieldsMixin, serializers.ModelSerializ
     def get_follow_up(self, appointment) -> dict:
         date = appointment.follow_up_date
         return {"date": date.isoformat() if date else None, "note": appointment.follow_up_note}
+
+    @extend_schema_field(AppointmentPersonOutputSerializer)
+    def get_person(self, appointment) -> dict:
+        return AppointmentPersonOutputSerializer(person_summary(person_of_appointment(appointment))).data
 
     @extend_schema_field(PaymentOutputSerializer)
     def get_payment(self, appointment) -> dict:

@@ -42,6 +42,10 @@ EVERYONE = STAFF | {"own_doctor", "own_patient"}
 ENDPOINTS = {
     "detail": Endpoint("get", "/api/appointments/{id}", 200, frozenset(EVERYONE)),
     "ics": Endpoint("get", "/api/appointments/{id}/ics", 200, frozenset(EVERYONE)),
+    # Clinical, so not the front desk's; 409 for those let in, as nothing is prescribed yet.
+    "prescription": Endpoint(
+        "get", "/api/appointments/{id}/prescription", 409, frozenset({"admin", "own_doctor", "own_patient"})
+    ),
     "confirm": Endpoint("post", "/api/appointments/{id}/confirm", 200, frozenset(STAFF), status=S.PENDING),
     "confirm_by_body": Endpoint(
         "post", "/api/appointments/confirm", 200, frozenset(STAFF), status=S.PENDING, body={"appointmentId": "{id}"}

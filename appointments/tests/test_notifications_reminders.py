@@ -112,7 +112,10 @@ def test_management_command_sends_due_reminders_and_is_idempotent(
     with django_capture_on_commit_callbacks(execute=True):
         call_command("send_reminders", stdout=out)
         call_command("send_reminders", stdout=out)
-    assert out.getvalue().splitlines() == ["Sent 1 reminder(s).", "Sent 0 reminder(s)."]
+    assert out.getvalue().splitlines() == [
+        "Sent 1 reminder(s) and 0 follow-up reminder(s).",
+        "Sent 0 reminder(s) and 0 follow-up reminder(s).",
+    ]
     assert len(sms.outbox) == 1
 
 
@@ -137,27 +140,33 @@ def test_beat_task_sends_due_reminders(now, patient, doctor, django_capture_on_c
     assert len(sms.outbox) == 1
 
 
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_runs_send_each_reminder_exactly_once(now, patient, doctor, make_user):
-    appointments = [booked(make_user(name=f"Patient {i}"), doctor, 2 + i * 0.5) for i in range(6)]
-    barrier = threading.Barrier(2)
+def run_at_once(send, runs: int = 2) -> tuple[list, list]:
+    """`send()` in `runs` threads released together (each its own connection): their results and errors."""
+    barrier = threading.Barrier(runs)
     results, errors = [], []
 
     def job():
         try:
             barrier.wait(timeout=10)
-            results.append(notifications.reminders_send_due(now=NOW))
-        except Exception as exc:  # noqa: BLE001 - reported to the main thread below
+            results.append(send())
+        except Exception as exc:  # noqa: BLE001 - reported to the caller
             errors.append(exc)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=job) for _ in range(2)]
+    threads = [threading.Thread(target=job) for _ in range(runs)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
+    return results, errors
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_runs_send_each_reminder_exactly_once(now, patient, doctor, make_user):
+    appointments = [booked(make_user(name=f"Patient {i}"), doctor, 2 + i * 0.5) for i in range(6)]
+    results, errors = run_at_once(lambda: notifications.reminders_send_due(now=NOW))
 
     assert errors == []
     assert sum(results) == len(appointments)

@@ -16,6 +16,7 @@ from rest_framework.viewsets import GenericViewSet
 from accounts.selectors.people import doctor_get
 from appointments.filters import AppointmentFilter, MyAppointmentFilter, PendingAppointmentFilter
 from appointments.ics import appointment_ics
+from appointments.prescription_pdf import has_prescription, prescription_pdf
 from appointments.selectors.appointments import (
     appointment_get_for,
     appointment_stats_for,
@@ -63,7 +64,7 @@ from arthomed.api.parsers import SafeJSONParser
 from arthomed.api.permissions import IsAdmin, IsDoctor, IsPatient, IsReceptionist, IsStaff
 from arthomed.api.responses import ok
 from arthomed.api.schema import data_of, paginated
-from arthomed.core.errors import ValidationFailed
+from arthomed.core.errors import InvalidStatusTransition, ValidationFailed
 from files.upload_handlers import LimitedUploadMixin
 
 TAGS = ["appointments"]
@@ -80,6 +81,7 @@ IDEMPOTENCY_KEY_MAX_LENGTH = 128
 AppointmentPage = paginated(AppointmentOutputSerializer)
 AppointmentStatsData = data_of("AppointmentStatsData", stats=AppointmentStatsOutputSerializer)
 PATIENT_OR_DOCTOR = [IsPatient | IsDoctor]
+FILE_ACTIONS = {"ics", "prescription"}
 
 
 def idempotency_key(request) -> str | None:
@@ -247,9 +249,26 @@ class AppointmentViewSet(LimitedUploadMixin, mixins.ListModelMixin, mixins.Retri
         response["Content-Disposition"] = f'attachment; filename="appointment-{appointment.pk}.ics"'
         return response
 
+    @extend_schema(
+        tags=TAGS,
+        operation_id="appointments_prescription_pdf",
+        summary="The visit's prescription as a printable PDF (the patient, the doctor, admins)",
+        responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="A PDF file")},
+        parameters=[ID],
+    )
+    @action(detail=True, permission_classes=[IsPatient | IsDoctor | IsAdmin])
+    def prescription(self, request, id: str):
+        appointment = self.get_object()
+        if not has_prescription(appointment):
+            raise InvalidStatusTransition(details={"status": appointment.status, "reason": "no-prescription"})
+        response = HttpResponse(prescription_pdf(appointment), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="prescription-{appointment.pk}.pdf"'
+        return response
+
     def perform_content_negotiation(self, request, force=False):
-        # Calendar clients ask for text/calendar: never a 406; errors still answer in the JSON envelope.
-        return super().perform_content_negotiation(request, force=force or self.action == "ics")
+        # File answers (a calendar client asks for text/calendar, a browser for application/pdf): never a
+        # 406; errors still answer in the JSON envelope.
+        return super().perform_content_negotiation(request, force=force or self.action in FILE_ACTIONS)
 
     @action_schema(
         "appointments_reschedule",

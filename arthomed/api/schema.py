@@ -104,6 +104,8 @@ OPERATION_ERRORS: dict[str, dict[int, tuple[str, ...]]] = {
     "PUT /api/appointments/{}/reschedule": {409: ("SLOT_UNAVAILABLE", *LIFECYCLE)},
     "PUT /api/appointments/{}/payment": {409: (*LIFECYCLE, "PAYMENT_EXCEEDS_FEE")},
     "POST /api/appointments/{}/feedback": {409: ("ALREADY_EXISTS", *LIFECYCLE)},
+    "GET /api/appointments/{}/prescription": {409: ("INVALID_STATUS_TRANSITION",)},
+    "GET /api/patients/{}/record": {404: ("NOT_FOUND",)},
     "POST /api/files/upload/appointments": {**UPLOAD, 404: ("APPOINTMENT_NOT_FOUND",), 409: ("APPOINTMENT_CANCELLED",)},
     # Refusals decided by the service for a role the view lets in (SPEC.md §2).
     "PUT /api/appointments/{}/status": {403: ("PERMISSION_DENIED",), 409: LIFECYCLE},

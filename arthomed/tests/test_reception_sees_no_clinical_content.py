@@ -93,6 +93,8 @@ def api_answers(client, appointment, patient) -> dict[str, bytes]:
         "dashboard": client.get("/api/dashboard").content,
         "notifications": client.get("/api/notifications").content,
         "ics": client.get(f"/api/appointments/{appointment.pk}/ics").content,
+        "record": client.get(f"/api/patients/{patient.pk}/record").content,
+        "prescription": client.get(f"/api/appointments/{appointment.pk}/prescription").content,
         "file": client.get(f"/api/files/{file_id}").content,
         "payment": client.put(f"/api/appointments/{appointment.pk}/payment", payment, format="json").content,
     }
@@ -106,6 +108,14 @@ def test_no_api_answer_to_a_receptionist_carries_clinical_content(as_user, recep
     for channel, content in answers.items():
         assert MARK.encode() not in content, channel
     assert b"bloodGroup" not in answers["detail"] and b"patientInfo" not in answers["detail"]
+    assert b'"person"' not in answers["detail"]
+
+
+def test_the_doctor_gets_the_persons_blood_group_and_allergies_the_desk_does_not(as_user, doctor, visit):
+    # The same detail the receptionist's test reads does carry them for the doctor: the filter is real.
+    person = as_user(doctor).get(f"/api/appointments/{visit.pk}").json()["data"]["appointment"]["person"]
+    assert person["bloodGroup"] == BLOOD_GROUP
+    assert person["allergies"] == [f"{MARK}-allergy"]
 
 
 def test_the_status_history_keeps_the_change_without_its_note(as_user, receptionist, visit):
@@ -129,6 +139,7 @@ def admin_pages(appointment, patient) -> list[str]:
         "/admin/files/storedfile/",
         f"/admin/files/storedfile/{appointment.files.get().pk}/change/",
         "/admin/files/fileaccesslog/",
+        "/admin/appointments/recordaccesslog/",
     ]
 
 

@@ -171,6 +171,7 @@ def test_output_keys_are_required_unless_declared_optional(api):
         "prescription",
         "prescriptionDetails",
         "followUp",
+        "person",
     }
     assert {"_id", "status", "createdAt", "cancellation", "feedback", "payment"} <= set(appointment["required"])
     user = schemas["UserOutput"]

@@ -141,6 +141,10 @@ ROUTES: dict[tuple[str, str], Route] = {
     # appointments: one appointment
     ("GET", "/api/appointments/{id}"): Route(APPOINTMENT_READERS),
     ("GET", "/api/appointments/{id}/ics"): Route(APPOINTMENT_READERS),
+    # The prescription is clinical: the front desk is refused (409 here: nothing prescribed yet).
+    ("GET", "/api/appointments/{id}/prescription"): Route(
+        outcomes({"admin", "doctor", "patient"}, not_found=NOT_OWNERS)
+    ),
     ("POST", "/api/appointments/confirm"): Route(
         STAFF_ONLY, body={"appointmentId": "{appointment}"}, status=AppointmentStatus.PENDING
     ),
@@ -185,6 +189,10 @@ ROUTES: dict[tuple[str, str], Route] = {
     # Twilio's callback is public but signed: an unsigned call is refused whoever sends it.
     ("POST", "/api/notifications/sms-status"): Route(
         outcomes((), anonymous=403), body={"MessageSid": "SM1", "MessageStatus": "delivered"}
+    ),
+    # the patient's record: the holder, a doctor who saw them, admins; the front desk is refused
+    ("GET", "/api/patients/{id}/record"): Route(
+        outcomes({"admin", "doctor", "patient"}, not_found=NOT_OWNERS), url="/api/patients/{patient}/record"
     ),
     # dashboards
     ("GET", "/api/dashboard"): Route(ANY_SIGNED_IN),

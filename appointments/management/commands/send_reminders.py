@@ -2,15 +2,17 @@
 
 from django.core.management.base import BaseCommand
 
-from appointments.notifications import reminders_send_due
+from appointments.notifications import follow_up_reminders_send_due, reminders_send_due
 
 
 class Command(BaseCommand):
     help = (
         "Send the reminder SMS and feed entry for confirmed appointments starting within "
-        "REMINDER_HOURS_BEFORE hours. Each appointment is reminded once, however often this runs."
+        "REMINDER_HOURS_BEFORE hours, and for follow-ups not yet booked that are due within "
+        "FOLLOW_UP_REMINDER_DAYS days. Each is sent once, however often this runs."
     )
 
     def handle(self, *args, **options):
         sent = reminders_send_due()
-        self.stdout.write(self.style.SUCCESS(f"Sent {sent} reminder(s)."))
+        follow_ups = follow_up_reminders_send_due()
+        self.stdout.write(self.style.SUCCESS(f"Sent {sent} reminder(s) and {follow_ups} follow-up reminder(s)."))

@@ -1,0 +1,97 @@
+"""An appointment's prescription as a printable PDF (`GET /api/appointments/:id/prescription`, SPEC.md §11)."""
+
+from django.conf import settings
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+from accounts.persons import person_of_appointment
+from accounts.selectors.family import age_on
+
+LINE = 6
+# The PDF core fonts speak Latin-1 only; anything else is shown as "?" rather than failing the print.
+ENCODING = "latin-1"
+
+
+def _text(value) -> str:
+    return str(value).encode(ENCODING, "replace").decode(ENCODING)
+
+
+def has_prescription(appointment) -> bool:
+    return bool(appointment.prescription.strip() or (appointment.prescription_details or {}).get("medicines"))
+
+
+def medicine_lines(appointment) -> list[str]:
+    """One line per structured medicine, or the free-text prescription as written."""
+    medicines = (appointment.prescription_details or {}).get("medicines") or []
+    if not medicines:
+        return [line for line in appointment.prescription.splitlines() if line.strip()]
+    lines = []
+    for number, medicine in enumerate(medicines, start=1):
+        parts = [medicine.get(key, "") for key in ("dosage", "frequency", "duration")]
+        line = " - ".join([medicine["name"], *[part for part in parts if part]])
+        if medicine.get("instructions"):
+            line += f" ({medicine['instructions']})"
+        lines.append(f"{number}. {line}")
+    return lines
+
+
+class _PrescriptionDocument(FPDF):
+    def heading(self, text: str, size: int) -> None:
+        self.set_font("Helvetica", "B", size)
+        self.cell(0, LINE + 2, _text(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def line_of(self, text: str, *, bold: bool = False, size: int = 10) -> None:
+        self.set_font("Helvetica", "B" if bold else "", size)
+        self.multi_cell(0, LINE, _text(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def rule(self) -> None:
+        self.ln(1)
+        self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
+        self.ln(3)
+
+    def section(self, title: str, lines: list[str]) -> None:
+        self.ln(2)
+        self.line_of(title, bold=True, size=11)
+        for text in lines or ["-"]:
+            self.line_of(text)
+
+
+def prescription_pdf(appointment) -> bytes:
+    """Letterhead, doctor, patient (the person seen), date, diagnosis, medicines, advice, follow-up."""
+    doctor = appointment.doctor
+    profile = getattr(doctor, "doctor_profile", None)
+    person = person_of_appointment(appointment)
+    age = age_on(person.date_of_birth, today=appointment.appointment_date)
+    summary = appointment.visit_summary or {}
+    details = appointment.prescription_details or {}
+    advice = [text for text in (summary.get("advice"), details.get("advice")) if text]
+    follow_up = appointment.follow_up_date.isoformat() if appointment.follow_up_date else "None"
+    if appointment.follow_up_note:
+        follow_up += f" - {appointment.follow_up_note}"
+
+    pdf = _PrescriptionDocument(format="A4")
+    pdf.set_title(_text(f"Prescription {appointment.pk}"))
+    pdf.set_author(_text(settings.CLINIC_NAME))
+    pdf.add_page()
+    pdf.heading(settings.CLINIC_NAME, 18)
+    for text in (settings.CLINIC_ADDRESS, settings.CLINIC_PHONE and f"Phone: {settings.CLINIC_PHONE}"):
+        if text:
+            pdf.line_of(text)
+    if settings.CLINIC_REGISTRATION:
+        pdf.line_of(f"Registration: {settings.CLINIC_REGISTRATION}")
+    pdf.rule()
+    pdf.line_of(doctor.name, bold=True, size=12)
+    if profile is not None:
+        if profile.qualification:
+            pdf.line_of(profile.qualification)
+        if profile.registration_number:
+            pdf.line_of(f"Reg. No.: {profile.registration_number}")
+    pdf.rule()
+    pdf.line_of(f"Patient: {person.name}", bold=True)
+    pdf.line_of(f"Age: {'-' if age is None else age}    Gender: {person.get_gender_display() or '-'}")
+    pdf.line_of(f"Date: {appointment.appointment_date.isoformat()}")
+    pdf.section("Diagnosis", [summary["diagnosis"]] if summary.get("diagnosis") else [])
+    pdf.section("Rx - Medicines", medicine_lines(appointment))
+    pdf.section("Advice", advice)
+    pdf.section("Follow-up", [follow_up])
+    return bytes(pdf.output())
