@@ -4,8 +4,7 @@ from django.conf import settings
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from accounts.persons import person_of_appointment
-from accounts.selectors.family import age_on
+from accounts.selectors.family import age_on, appointment_person
 
 LINE = 6
 # The PDF core fonts speak Latin-1 only; anything else is shown as "?" rather than failing the print.
@@ -60,7 +59,7 @@ def prescription_pdf(appointment) -> bytes:
     """Letterhead, doctor, patient (the person seen), date, diagnosis, medicines, advice, follow-up."""
     doctor = appointment.doctor
     profile = getattr(doctor, "doctor_profile", None)
-    person = person_of_appointment(appointment)
+    person = appointment_person(appointment).row
     age = age_on(person.date_of_birth, today=appointment.appointment_date)
     summary = appointment.visit_summary or {}
     details = appointment.prescription_details or {}

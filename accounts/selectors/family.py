@@ -57,6 +57,11 @@ class Person:
     def relation(self) -> str:
         return self.member.relation if self.member else SELF
 
+    @property
+    def row(self) -> User | FamilyMember:
+        """Where this person's own facts live: date of birth, gender, blood group, allergies, history."""
+        return self.member or self.account
+
 
 def appointment_person(appointment) -> Person:
     """The person an appointment is for: its family member, else the account holder (the patient)."""
@@ -71,13 +76,28 @@ def account_people(*, account: User) -> list[Person]:
 
 
 def person_get(person_id: object) -> Person:
-    """A person by id: a patient account's holder (user id) or a family member, removed ones too
-    (their past record stays theirs); anything else is 404 NOT_FOUND. Callers check access."""
+    """A person by id: a family member (removed ones too: their past record stays theirs) or a patient
+    account's holder (not a deleted account); anything else is 404 NOT_FOUND. Callers check access."""
     pk = parse_uuid(person_id)
-    holder = User.objects.filter(pk=pk, role=Role.PATIENT).first() if pk else None
-    if holder is not None:
-        return Person(account=holder, member=None)
     member = FamilyMember.objects.select_related("account").filter(pk=pk).first() if pk else None
-    if member is None:
+    if member is not None:
+        return Person(account=member.account, member=member)
+    holder = User.objects.filter(pk=pk, role=Role.PATIENT, deleted_at__isnull=True).first() if pk else None
+    if holder is None:
         raise NotFound(details={"resource": "person"})
-    return Person(account=member.account, member=member)
+    return Person(account=holder, member=None)
+
+
+def person_summary(person: Person) -> dict:
+    """Who the person is, as the doctor needs them: a member's own facts, never the holder's."""
+    row = person.row
+    return {
+        "id": row.pk,
+        "name": row.name,
+        "age": age_on(row.date_of_birth),
+        "gender": row.gender,
+        "blood_group": row.blood_group,
+        "allergies": row.allergies,
+        "medical_history": row.medical_history,
+        "relation": person.relation,
+    }

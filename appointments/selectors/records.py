@@ -5,12 +5,11 @@ member) or one family member (their visits are theirs alone): a member's record 
 holder's visits, nor the other way round.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
-from accounts.models import FamilyMember, User
-from accounts.persons import person_summary
-from accounts.selectors.people import parse_uuid
+from accounts.selectors.family import Person, person_get, person_summary
 from appointments.models import Appointment, AppointmentStatus
+from appointments.selectors.appointments import person_appointments
 from arthomed.core.errors import NotFound
 from arthomed.core.roles import Role
 from files.models import StoredFile
@@ -19,53 +18,35 @@ from files.models import StoredFile
 CALLED_OFF = (AppointmentStatus.CANCELLED, AppointmentStatus.REJECTED)
 
 
-def _person_find(person_id: object) -> User | FamilyMember | None:
-    pk = parse_uuid(person_id)
-    if pk is None:
-        return None
-    member = FamilyMember.objects.select_related("account").filter(pk=pk).first()
-    if member is not None:
-        return member
-    return User.objects.filter(pk=pk, role=Role.PATIENT, deleted_at__isnull=True).first()
-
-
-def _person_visits_q(person: User | FamilyMember) -> Q:
-    if isinstance(person, FamilyMember):
-        return Q(family_member=person)
-    return Q(patient=person, family_member__isnull=True)
-
-
-def _may_read(actor, person: User | FamilyMember) -> bool:
+def _may_read(actor, person: Person) -> bool:
     if actor.role == Role.ADMIN:
         return True
     if actor.role == Role.PATIENT:
-        holder_id = person.account_id if isinstance(person, FamilyMember) else person.pk
-        return holder_id == actor.pk
+        return person.account.pk == actor.pk
     if actor.role == Role.DOCTOR:
-        seen = Appointment.objects.filter(_person_visits_q(person), doctor=actor).exclude(status__in=CALLED_OFF)
-        return seen.exists()
+        return person_appointments(person).filter(doctor=actor).exclude(status__in=CALLED_OFF).exists()
     return False
 
 
-def person_record_get_for(actor, person_id: object) -> User | FamilyMember:
-    """The person whose record `actor` may read, or NOT_FOUND (also for someone they may not read)."""
-    person = _person_find(person_id)
-    if person is None or not _may_read(actor, person):
-        raise NotFound()
+def person_record_get_for(actor, person_id: object) -> Person:
+    """The person whose record `actor` may read, or NOT_FOUND exactly as for an unknown id."""
+    person = person_get(person_id)
+    if not _may_read(actor, person):
+        raise NotFound(details={"resource": "person"})
     return person
 
 
-def person_visits(person: User | FamilyMember) -> QuerySet[Appointment]:
+def person_visits(person: Person) -> QuerySet[Appointment]:
     """Every visit of the person that was not called off, newest first, whichever doctor saw them."""
     return (
-        Appointment.objects.filter(_person_visits_q(person))
+        person_appointments(person)
         .exclude(status__in=CALLED_OFF)
         .select_related("doctor")
         .order_by("-starts_at", "-id")
     )
 
 
-def person_record(person: User | FamilyMember) -> dict:
+def person_record(person: Person) -> dict:
     """`{person, visits, files}` in a fixed number of queries however long the history."""
     visits = list(person_visits(person))
     files = StoredFile.objects.filter(appointment__in=[visit.pk for visit in visits]).order_by("-created_at")

@@ -3,7 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.persons import person_of_appointment, person_summary
+from accounts.selectors.family import appointment_person, person_summary
 from accounts.serializers.family import FamilyMemberBriefOutputSerializer, family_member_brief
 from appointments.models import Appointment, AppointmentStatus, PaymentMethod, PaymentStatus, RefundStatus
 from arthomed.api.fields import ClockTimeField
@@ -270,7 +270,7 @@ class AppointmentOutputSerializer(PrebuiltFieldsMixin, serializers.ModelSerializ
 
     @extend_schema_field(AppointmentPersonOutputSerializer)
     def get_person(self, appointment) -> dict:
-        return AppointmentPersonOutputSerializer(person_summary(person_of_appointment(appointment))).data
+        return AppointmentPersonOutputSerializer(person_summary(appointment_person(appointment))).data
 
     @extend_schema_field(PaymentOutputSerializer)
     def get_payment(self, appointment) -> dict:
