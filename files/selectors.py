@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 
 from arthomed.core.errors import FileNotFound
 from arthomed.core.roles import Role
-from arthomed.core.scope import appointment_scope
+from arthomed.core.scope import NOTHING, appointment_scope
 from files.models import FileKind, StoredFile
 
 MEDICAL_KINDS = (FileKind.APPOINTMENT_REPORT, FileKind.APPOINTMENT_PRESCRIPTION)
@@ -49,12 +49,17 @@ def _avatar_q(actor) -> Q:
     return Q(kind=FileKind.PROFILE) & visible
 
 
+def medical_content_readable_by(actor) -> bool:
+    """May this role read medical file content at all? The front desk gets metadata only (SPEC.md §2)."""
+    return actor.role != Role.RECEPTIONIST
+
+
 def _medical_q(actor, *, content: bool) -> Q:
     medical = Q(kind__in=MEDICAL_KINDS)
-    if actor.role == Role.ADMIN:
+    if content and not medical_content_readable_by(actor):
+        return NOTHING
+    if actor.role in (Role.ADMIN, Role.RECEPTIONIST):
         return medical
-    if actor.role == Role.RECEPTIONIST:
-        return medical if not content else Q(pk__in=[])
     if actor.role == Role.PATIENT:
         # A patient also sees what they uploaded themself (e.g. before the booking was saved).
         return medical & (Q(owner=actor) | appointment_scope(actor, via="appointment__"))

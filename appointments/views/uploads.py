@@ -11,7 +11,7 @@ from appointments.services.uploads import appointment_files_upload
 from arthomed.api.inputs import validated
 from arthomed.api.responses import ok
 from arthomed.api.schema import data_of
-from arthomed.core.roles import Role
+from files.selectors import medical_content_readable_by
 from files.serializers import StoredFileOutputSerializer
 from files.upload_handlers import LimitedUploadMixin
 
@@ -43,6 +43,6 @@ class AppointmentFileViewSet(LimitedUploadMixin, GenericViewSet):
             category=form["category"],
             uploads=form["files"],
         )
-        readable = request.user.role != Role.RECEPTIONIST  # SPEC.md §2: the front desk gets metadata only
+        readable = medical_content_readable_by(request.user)
         files = StoredFileOutputSerializer(stored, many=True, context={"content_readable": readable}).data
         return ok({"uploaded_files": files}, "Files uploaded successfully")
