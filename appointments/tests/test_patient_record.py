@@ -167,3 +167,15 @@ def test_the_holders_own_appointment_carries_theirs(as_user, admin_user, patient
     appointment = family["visits"]["holder"]
     person = as_user(admin_user).get(f"/api/appointments/{appointment.pk}").json()["data"]["appointment"]["person"]
     assert (person["_id"], person["relation"], person["allergies"]) == (str(patient.pk), "self", ["Penicillin"])
+
+
+def test_a_record_one_may_not_read_answers_exactly_as_an_unknown_id(as_user, doctor, patient):
+    """Existence is not revealed (SPEC.md §2): a stranger doctor gets the unknown id's answer."""
+    member = FamilyMemberFactory(account=patient)
+    client = as_user(doctor)
+    refused, unknown = record(client, member.pk), record(client, "00000000-0000-0000-0000-000000000000")
+    assert refused.status_code == unknown.status_code == 404
+    refused_body, unknown_body = refused.json(), unknown.json()
+    refused_body.pop("timestamp"), unknown_body.pop("timestamp")
+    assert refused_body == unknown_body
+    assert RecordAccessLog.objects.count() == 0
