@@ -58,6 +58,13 @@ class PaymentMethod(models.TextChoices):
     INSURANCE = "insurance", "Insurance"
 
 
+class AppointmentKind(models.TextChoices):
+    """A scheduled booking holds a slot; a walk-in place takes none (SPEC.md §10)."""
+
+    SCHEDULED = "scheduled", "Scheduled"
+    WALK_IN = "walk-in", "Walk-in"
+
+
 class RefundStatus(models.TextChoices):
     NOT_APPLICABLE = "not-applicable", "Not applicable"
     PENDING = "pending", "Pending"
@@ -89,6 +96,12 @@ class Appointment(models.Model):
     booked_starts_at = models.DateTimeField(null=True, blank=True)
 
     status = models.CharField(max_length=16, choices=AppointmentStatus.choices, default=AppointmentStatus.PENDING)
+    kind = models.CharField(max_length=10, choices=AppointmentKind.choices, default=AppointmentKind.SCHEDULED)
+    # The day's queue (SPEC.md §12): tokens 1, 2, 3… per doctor per day in check-in order, never reused.
+    token_number = models.PositiveSmallIntegerField(null=True, blank=True)
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    # The running-late delay (minutes) this patient was last told by SMS; changes under 15 minutes are not sent.
+    delay_notified_minutes = models.PositiveSmallIntegerField(default=0)
     purpose_of_visit = models.CharField(max_length=100, default=PurposeOfVisit.CONSULTATION)
     reason = models.CharField(max_length=500, blank=True)
     symptoms = models.TextField(max_length=1000, blank=True)
@@ -109,6 +122,11 @@ class Appointment(models.Model):
     transaction_id = models.CharField(max_length=100, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     payment_note = models.CharField(max_length=500, blank=True, help_text="why an admin recorded more than the fee")
+    # Who took the money (the day close's per-staff totals) and the receipt, unique in its financial year.
+    payment_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    receipt_number = models.CharField(max_length=40, null=True, blank=True, unique=True)
 
     rejection_reason = models.CharField(max_length=500, blank=True)
     cancellation_reason = models.CharField(max_length=500, blank=True)
@@ -119,6 +137,11 @@ class Appointment(models.Model):
     refund_amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     refund_status = models.CharField(max_length=16, choices=RefundStatus.choices, blank=True)
     refund_processed_at = models.DateTimeField(null=True, blank=True)
+    refund_method = models.CharField(max_length=12, choices=PaymentMethod.choices, blank=True)
+    refund_reference = models.CharField(max_length=100, blank=True)
+    refund_processed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     feedback_rating = models.PositiveSmallIntegerField(null=True, blank=True)
     feedback_comment = models.CharField(max_length=1000, blank=True)
@@ -150,6 +173,11 @@ class Appointment(models.Model):
             ),
             models.CheckConstraint(condition=Q(fee__gte=0), name="appt_fee_non_negative"),
             models.UniqueConstraint(
+                fields=["doctor", "appointment_date", "token_number"],
+                condition=Q(token_number__isnull=False),
+                name="appt_unique_doctor_day_token",
+            ),
+            models.UniqueConstraint(
                 fields=["patient", "idempotency_key"],
                 condition=Q(idempotency_key__isnull=False),
                 name="appt_unique_idempotency_key",
@@ -173,6 +201,43 @@ class Appointment(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+
+class DoctorDay(models.Model):
+    """One doctor's clinic day (SPEC.md §12): the running-late delay and the last token given out.
+
+    The row is the lock for check-ins: the token counter is incremented under `select_for_update`,
+    so two receptionists checking in at once never get the same token.
+    """
+
+    doctor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clinic_days")
+    date = models.DateField()
+    delay_minutes = models.PositiveSmallIntegerField(default=0)
+    delay_note = models.CharField(max_length=200, blank=True)
+    delay_updated_at = models.DateTimeField(null=True, blank=True)
+    delay_updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_token = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["doctor", "date"], name="doctor_day_unique"),
+            models.CheckConstraint(condition=Q(delay_minutes__lte=240), name="doctor_day_delay_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} (+{self.delay_minutes} min)"
+
+
+class ReceiptCounter(models.Model):
+    """The last receipt number of one financial year ("2026-27"), incremented under a row lock."""
+
+    financial_year = models.CharField(max_length=7, primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.financial_year}: {self.last_number}"
 
 
 class AppointmentStatusChange(models.Model):

@@ -383,6 +383,12 @@ CLINIC_NAME = env("CLINIC_NAME", "Arthomed")
 CLINIC_ADDRESS = env("CLINIC_ADDRESS", "")
 CLINIC_PHONE = env("CLINIC_PHONE", "")
 CLINIC_REGISTRATION = env("CLINIC_REGISTRATION", "")  # GSTIN or clinical-establishment registration
+# The front desk and the day's queue (SPEC.md §10, §12).
+WALK_INS_PER_DOCTOR_PER_DAY = env_int("WALK_INS_PER_DOCTOR_PER_DAY", 20)
+CHECK_IN_OPENS_MINUTES = env_int("CHECK_IN_OPENS_MINUTES", 120)
+RECEIPT_PREFIX = env("RECEIPT_PREFIX", "ARTH")
+# Opens the waiting-room display (/display/?key=...) on the TV without a staff sign-in; empty: display off.
+DISPLAY_KEY = env("DISPLAY_KEY", "")
 
 # --- SMS ----------------------------------------------------------------------------
 SMS_BACKEND = env("SMS_BACKEND", "console")

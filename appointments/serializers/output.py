@@ -122,6 +122,7 @@ class PaymentOutputSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=PaymentStatus.choices)
     method = serializers.ChoiceField(choices=PaymentMethod.choices, allow_null=True)
     transaction_id = serializers.CharField(allow_null=True)
+    receipt_number = serializers.CharField(allow_null=True, help_text="`PREFIX/2026-27/000123`, set when paid")
     paid_at = serializers.DateTimeField(allow_null=True)
     note = serializers.CharField(allow_null=True, help_text="Why an admin recorded more than the fee")
 
@@ -211,6 +212,9 @@ class AppointmentOutputSerializer(PrebuiltFieldsMixin, serializers.ModelSerializ
             "end_time",
             "duration",
             "status",
+            "kind",
+            "token_number",
+            "checked_in_at",
             "purpose_of_visit",
             "reason",
             "symptoms",
@@ -279,6 +283,7 @@ class AppointmentOutputSerializer(PrebuiltFieldsMixin, serializers.ModelSerializ
             "status": appointment.payment_status,
             "method": appointment.payment_method or None,
             "transaction_id": appointment.transaction_id or None,
+            "receipt_number": appointment.receipt_number,
             "paid_at": appointment.paid_at,
             "note": appointment.payment_note or None,
         }
