@@ -9,6 +9,8 @@ urlpatterns = [
     path("", api_index, name="index"),
     path("api", api_index, name="api-index"),
     path("health", health, name="health"),
+    # Front-desk pages sit inside the admin's URL space, before its catch-all.
+    path("admin/frontdesk/", include("appointments.frontdesk.urls")),
     path("admin/", admin.site.urls),
     path("api/schema", SpectacularAPIView.as_view(), name="schema"),
     path("api-docs", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
