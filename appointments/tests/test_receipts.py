@@ -152,7 +152,7 @@ def test_negative_numbers_are_refused():
 
 @pytest.fixture
 def paid(appointment, receptionist):
-    appointment.notes = "SECRET-CLINICAL-NOTE"
+    appointment.doctor_notes = "SECRET-CLINICAL-NOTE"
     appointment.prescription = "SECRET-RX"
     appointment.visit_summary = {"diagnosis": "SECRET-DIAGNOSIS"}
     appointment.save()
