@@ -3,6 +3,7 @@
 from accounts.selectors.family import age_on, appointment_person
 from appointments.pdf_document import ClinicDocument
 
+
 def has_prescription(appointment) -> bool:
     return bool(appointment.prescription.strip() or (appointment.prescription_details or {}).get("medicines"))
 

@@ -20,7 +20,7 @@ from accounts.selectors.family import appointment_person
 from appointments.frontdesk.access import frontdesk_page
 from appointments.frontdesk.history import history_record
 from appointments.models import PaymentMethod, PaymentStatus
-from appointments.receipts import receipt_for
+from appointments.receipts import receipt_for, receipt_pdf
 from appointments.selectors.appointments import appointment_get_for
 from appointments.selectors.payments import has_receipt, refunds_owed
 from appointments.services.lifecycle import appointment_payment_record, appointment_refund_process
@@ -130,9 +130,21 @@ def receipt(request, appointment_id):
         f"Receipt {appointment.receipt_number}",
         appointment=appointment,
         receipt=receipt_for(appointment),
-        pdf_url=f"/api/appointments/{appointment.pk}/receipt",
+        pdf_url=reverse("frontdesk:receipt-pdf", kwargs={"appointment_id": appointment.pk}),
     )
     return render(request, "admin/frontdesk/receipt.html", context)
+
+
+@frontdesk_page
+def receipt_pdf_download(request, appointment_id):
+    """The same PDF as `GET /api/appointments/:id/receipt`, for the admin's signed-in session."""
+    appointment = _appointment(request, appointment_id)
+    if not has_receipt(appointment):
+        raise Http404("No payment recorded")
+    receipt = receipt_for(appointment)
+    response = HttpResponse(receipt_pdf(receipt), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{receipt.filename}"'
+    return response
 
 
 # --- Refunds owed ---------------------------------------------------------------------------
@@ -200,8 +212,11 @@ def day_close(request):
     day = timezone.localdate()
     if form.is_bound and form.is_valid() and form.cleaned_data["date"]:
         day = form.cleaned_data["date"]
+    wants_csv = request.GET.get("format") == "csv"
+    if wants_csv and form.is_bound and not form.is_valid():  # never a file of another day than asked
+        return HttpResponse("Bad date: use YYYY-MM-DD.", status=400, content_type="text/plain; charset=utf-8")
     report = day_report(day)
-    if request.GET.get("format") == "csv":
+    if wants_csv:
         response = HttpResponse(day_report_csv(report), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="day-close-{day.isoformat()}.csv"'
         return response

@@ -9,6 +9,7 @@ app_name = "frontdesk"
 urlpatterns: list = [
     path("collect/<uuid:appointment_id>/", money.collect, name="collect"),
     path("receipt/<uuid:appointment_id>/", money.receipt, name="receipt"),
+    path("receipt/<uuid:appointment_id>/pdf/", money.receipt_pdf_download, name="receipt-pdf"),
     path("refunds/", money.refunds, name="refunds"),
     path("day-close/", money.day_close, name="day-close"),
 ]

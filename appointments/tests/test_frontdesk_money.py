@@ -56,6 +56,7 @@ def page_urls(appointment):
     return [
         reverse("frontdesk:collect", kwargs={"appointment_id": appointment.pk}),
         reverse("frontdesk:receipt", kwargs={"appointment_id": appointment.pk}),
+        reverse("frontdesk:receipt-pdf", kwargs={"appointment_id": appointment.pk}),
         reverse("frontdesk:refunds"),
         reverse("frontdesk:day-close"),
     ]
@@ -163,11 +164,22 @@ def test_the_receipt_page(appointment, receptionist, patient, settings):
         appointment.doctor.name,
         "₹500.00",
         "Rupees Five Hundred Only",
-        f"/api/appointments/{appointment.pk}/receipt",
+        reverse("frontdesk:receipt-pdf", kwargs={"appointment_id": appointment.pk}),
         "@media print",
     ):
         assert expected in content, expected
     assert_no_clinical_text(response)
+
+
+def test_the_pdf_from_the_admin(appointment, receptionist, doctor):
+    url = reverse("frontdesk:receipt-pdf", kwargs={"appointment_id": appointment.pk})
+    assert signed_in(receptionist).get(url).status_code == 404  # nothing paid yet
+    paid(appointment, receptionist)
+    response = signed_in(receptionist).get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith('attachment; filename="receipt-ARTH-')
+    assert signed_in(doctor).get(url).status_code == 403
 
 
 def test_no_receipt_before_payment_sends_to_collect(appointment, receptionist):
@@ -261,3 +273,8 @@ def test_day_close_with_a_bad_date_shows_today_and_the_error(admin_user, value):
     response = signed_in(admin_user).get(reverse("frontdesk:day-close"), {"date": value})
     assert response.status_code == 200
     assert "errorlist" in response.content.decode()
+
+
+def test_day_close_csv_with_a_bad_date_is_refused(receptionist):
+    response = signed_in(receptionist).get(reverse("frontdesk:day-close"), {"date": "2026-02-30", "format": "csv"})
+    assert response.status_code == 400

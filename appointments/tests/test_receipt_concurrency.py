@@ -17,9 +17,7 @@ PAYMENTS = 12
 def test_concurrent_payments_get_distinct_consecutive_numbers():
     receptionist = UserFactory(role="receptionist", name="Rita Reception")
     doctor = DoctorFactory(name="Dr Race")
-    appointments = [
-        AppointmentFactory(doctor=doctor, status=AppointmentStatus.CONFIRMED) for _ in range(PAYMENTS)
-    ]
+    appointments = [AppointmentFactory(doctor=doctor, status=AppointmentStatus.CONFIRMED) for _ in range(PAYMENTS)]
     barrier = threading.Barrier(PAYMENTS, timeout=30)
     numbers: list[str] = []
     errors: list[BaseException] = []

@@ -146,9 +146,7 @@ ROUTES: dict[tuple[str, str], Route] = {
         outcomes({"admin", "doctor", "patient"}, not_found=NOT_OWNERS)
     ),
     # The receipt is money, not clinical: the patient and the front desk; doctors never (SPEC.md §2).
-    ("GET", "/api/appointments/{id}/receipt"): Route(
-        outcomes(STAFF | {"patient"}, not_found={"other_patient"})
-    ),
+    ("GET", "/api/appointments/{id}/receipt"): Route(outcomes(STAFF | {"patient"}, not_found={"other_patient"})),
     ("POST", "/api/appointments/confirm"): Route(
         STAFF_ONLY, body={"appointmentId": "{appointment}"}, status=AppointmentStatus.PENDING
     ),

@@ -187,12 +187,16 @@ REFUND_METHODS = (PaymentMethod.CASH, PaymentMethod.CARD, PaymentMethod.UPI, Pay
 
 
 @transaction.atomic
-def appointment_refund_process(*, actor: User, appointment: Appointment, method: str, reference: str = "") -> Appointment:
+def appointment_refund_process(
+    *, actor: User, appointment: Appointment, method: str, reference: str = ""
+) -> Appointment:
     """Staff hand back a cancellation's pending refund (SPEC.md §10): 409 when nothing is owed."""
     if actor.role not in STAFF:
         raise PermissionDenied()
     if method not in REFUND_METHODS:
-        raise ValidationFailed(errors=[{"field": "method", "message": "Choose cash, card, upi or insurance", "value": method}])
+        raise ValidationFailed(
+            errors=[{"field": "method", "message": "Choose cash, card, upi or insurance", "value": method}]
+        )
     appointment = locked(appointment)
     _refund_owed_check(appointment)
     return _refund_mark_processed(
