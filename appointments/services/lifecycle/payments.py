@@ -1,8 +1,13 @@
-"""Cancellation with its refund, and the front desk's payment record (SPEC.md §5).
+"""Cancellation with its refund, the front desk's payment record and receipts (SPEC.md §5, §10).
+
+Payments: the first `paid` record stamps `paid_at`, the recorder and a receipt number unique in
+its financial year (`RECEIPT_PREFIX/2026-27/000123`, April to March in clinic time).
 
 Refunds: cancelling a paid appointment sets `refundStatus: "pending"` with the amount
-the policy gives; staff mark it processed by recording the payment as `refunded` (the
-whole amount paid) or `partially-refunded` (less), which sets `refund_processed_at`.
+the policy gives; staff process it with `appointment_refund_process` (method, reference;
+the front desk's refunds page) or, in the older API form, by recording the payment as
+`refunded` (the whole amount paid) or `partially-refunded` (less). Both set
+`refund_processed_at` and `refund_processed_by`.
 A refund that works out at 0 is "not-applicable", as for an unpaid appointment.
 
 The notice counts from the earlier of the booked start and the current one, so a
