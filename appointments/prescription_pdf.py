@@ -1,18 +1,7 @@
 """An appointment's prescription as a printable PDF (`GET /api/appointments/:id/prescription`, SPEC.md §11)."""
 
-from django.conf import settings
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
-
 from accounts.selectors.family import age_on, appointment_person
-
-LINE = 6
-# The PDF core fonts speak Latin-1 only; anything else is shown as "?" rather than failing the print.
-ENCODING = "latin-1"
-
-
-def _text(value) -> str:
-    return str(value).encode(ENCODING, "replace").decode(ENCODING)
+from appointments.pdf_document import ClinicDocument
 
 
 def has_prescription(appointment) -> bool:
@@ -34,27 +23,6 @@ def medicine_lines(appointment) -> list[str]:
     return lines
 
 
-class _PrescriptionDocument(FPDF):
-    def heading(self, text: str, size: int) -> None:
-        self.set_font("Helvetica", "B", size)
-        self.cell(0, LINE + 2, _text(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-
-    def line_of(self, text: str, *, bold: bool = False, size: int = 10) -> None:
-        self.set_font("Helvetica", "B" if bold else "", size)
-        self.multi_cell(0, LINE, _text(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-
-    def rule(self) -> None:
-        self.ln(1)
-        self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
-        self.ln(3)
-
-    def section(self, title: str, lines: list[str]) -> None:
-        self.ln(2)
-        self.line_of(title, bold=True, size=11)
-        for text in lines or ["-"]:
-            self.line_of(text)
-
-
 def prescription_pdf(appointment) -> bytes:
     """Letterhead, doctor, patient (the person seen), date, diagnosis, medicines, advice, follow-up."""
     doctor = appointment.doctor
@@ -68,17 +36,8 @@ def prescription_pdf(appointment) -> bytes:
     if appointment.follow_up_note:
         follow_up += f" - {appointment.follow_up_note}"
 
-    pdf = _PrescriptionDocument(format="A4")
-    pdf.set_title(_text(f"Prescription {appointment.pk}"))
-    pdf.set_author(_text(settings.CLINIC_NAME))
-    pdf.add_page()
-    pdf.heading(settings.CLINIC_NAME, 18)
-    for text in (settings.CLINIC_ADDRESS, settings.CLINIC_PHONE and f"Phone: {settings.CLINIC_PHONE}"):
-        if text:
-            pdf.line_of(text)
-    if settings.CLINIC_REGISTRATION:
-        pdf.line_of(f"Registration: {settings.CLINIC_REGISTRATION}")
-    pdf.rule()
+    pdf = ClinicDocument(title=f"Prescription {appointment.pk}")
+    pdf.letterhead()
     pdf.line_of(doctor.name, bold=True, size=12)
     if profile is not None:
         if profile.qualification:
@@ -93,4 +52,4 @@ def prescription_pdf(appointment) -> bytes:
     pdf.section("Rx - Medicines", medicine_lines(appointment))
     pdf.section("Advice", advice)
     pdf.section("Follow-up", [follow_up])
-    return bytes(pdf.output())
+    return pdf.to_bytes()

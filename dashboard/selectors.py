@@ -7,6 +7,8 @@ calendar periods turned into aware datetime ranges, so the answer does not depen
 on the time zone of the database session.
 """
 
+import csv
+import io
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -17,7 +19,15 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import WEEKDAYS, ScheduleBlock, User
-from appointments.models import ACTIVE_STATUSES, Appointment, AppointmentStatus, PaymentStatus, RefundStatus
+from appointments.models import (
+    ACTIVE_STATUSES,
+    Appointment,
+    AppointmentKind,
+    AppointmentStatus,
+    PaymentMethod,
+    PaymentStatus,
+    RefundStatus,
+)
 from appointments.notifications import notification_unread_count
 from appointments.selectors.follow_ups import follow_ups_open
 from arthomed.core.roles import Role
@@ -246,3 +256,85 @@ def patient_dashboard(patient: User, *, now: datetime | None = None) -> dict:
         "unread_notifications": notification_unread_count(user=patient),
         "follow_ups_due": patient_follow_ups(patient, today=timezone.localdate(now)),
     }
+
+
+# --- Day close (SPEC.md §10) -----------------------------------------------------------
+
+DAY_REPORT_METHODS = (PaymentMethod.CASH, PaymentMethod.CARD, PaymentMethod.UPI, PaymentMethod.INSURANCE)
+
+
+def clinic_day(day: date) -> Period:
+    return Period(_local_midnight(day), _local_midnight(day + timedelta(days=1)))
+
+
+def day_report(day: date) -> dict:
+    """The day close of one clinic-time day; the API, the admin page and the CSV all read this.
+
+    - collected / byMethod / byStaff: payments whose `paid_at` falls on the day (the day the money
+      was taken, whatever happened to the visit since), each at the amount recorded (else the fee);
+      byMethod lists the four front-desk methods (the old API's `online` counts in `collected` and
+      byStaff only);
+    - refunds: refunds processed (`refund_processed_at`) on the day;
+    - walkIns: walk-in places of the day (any status); noShows and cancellations: appointments
+      *dated* that day now in that status (the day's schedule, not the day the change was made).
+    """
+    period = clinic_day(day)
+    paid_amount = Coalesce("payment_amount", "fee", output_field=MONEY)
+    payments = Appointment.objects.filter(period.q("paid_at"))
+    totals = payments.aggregate(
+        collected=_sum_money(paid_amount, Q()),
+        **{method: _sum_money(paid_amount, Q(payment_method=method)) for method in DAY_REPORT_METHODS},
+    )
+    staff_rows = (
+        payments.values("payment_recorded_by", "payment_recorded_by__name")
+        .annotate(amount=_sum_money(paid_amount, Q()), count=Count("id"))
+        .order_by("payment_recorded_by__name", "payment_recorded_by")
+    )
+    by_staff = [
+        {
+            "staff_id": row["payment_recorded_by"],
+            "name": row["payment_recorded_by__name"] or "Not recorded",
+            "amount": row["amount"],
+            "count": row["count"],
+        }
+        for row in staff_rows
+    ]
+    refunds = Appointment.objects.filter(
+        Q(refund_status=RefundStatus.PROCESSED) & period.q("refund_processed_at")
+    ).aggregate(amount=_sum_money("refund_amount", Q()), count=Count("id"))
+    counts = Appointment.objects.filter(appointment_date=day).aggregate(
+        walk_ins=Count("id", filter=Q(kind=AppointmentKind.WALK_IN)),
+        no_shows=Count("id", filter=Q(status=AppointmentStatus.NO_SHOW)),
+        cancellations=Count("id", filter=Q(status=AppointmentStatus.CANCELLED)),
+    )
+    return {
+        "date": day,
+        "collected": totals.pop("collected"),
+        "by_method": totals,
+        "by_staff": by_staff,
+        "refunds": refunds,
+        **counts,
+    }
+
+
+def day_report_csv(report: dict) -> str:
+    """The day close as CSV (section, key, amount, count), built from `day_report`'s numbers only."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["section", "item", "amount", "count"])
+    writer.writerow(["date", report["date"].isoformat(), "", ""])
+    writer.writerow(["collected", "total", f"{report['collected']:.2f}", ""])
+    for method, amount in report["by_method"].items():
+        writer.writerow(["method", method, f"{amount:.2f}", ""])
+    for row in report["by_staff"]:
+        writer.writerow(["staff", _csv_safe(row["name"]), f"{row['amount']:.2f}", row["count"]])
+    writer.writerow(["refunds", "processed", f"{report['refunds']['amount']:.2f}", report["refunds"]["count"]])
+    writer.writerow(["visits", "walk-ins", "", report["walk_ins"]])
+    writer.writerow(["visits", "no-shows", "", report["no_shows"]])
+    writer.writerow(["visits", "cancellations", "", report["cancellations"]])
+    return buffer.getvalue()
+
+
+def _csv_safe(text: str) -> str:
+    """A spreadsheet must not run a staff name as a formula."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from appointments.models import Appointment
 from appointments.serializers.lifecycle import AppointmentStatusCountsSerializer
-from arthomed.api.fields import ClockTimeField
+from arthomed.api.fields import ClinicDateField, ClockTimeField
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "coerce_to_string": False}
 
@@ -169,3 +169,40 @@ RoleDashboardOutputSerializer = PolymorphicProxySerializer(
     },
     resource_type_field_name="role",
 )
+
+
+# --- Day close (SPEC.md §10) -----------------------------------------------------------
+
+
+class DayReportQueryInputSerializer(serializers.Serializer):
+    date = ClinicDateField(required=False, help_text="YYYY-MM-DD, clinic time; today when omitted")
+
+
+class DayReportMethodsSerializer(serializers.Serializer):
+    cash = serializers.DecimalField(**MONEY)
+    card = serializers.DecimalField(**MONEY)
+    upi = serializers.DecimalField(**MONEY)
+    insurance = serializers.DecimalField(**MONEY)
+
+
+class DayReportStaffSerializer(serializers.Serializer):
+    staff_id = serializers.UUIDField(allow_null=True, help_text="null for payments recorded before it was kept")
+    name = serializers.CharField()
+    amount = serializers.DecimalField(**MONEY)
+    count = serializers.IntegerField()
+
+
+class DayReportRefundsSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(**MONEY)
+    count = serializers.IntegerField()
+
+
+class DayReportOutputSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    collected = serializers.DecimalField(**MONEY)
+    by_method = DayReportMethodsSerializer()
+    by_staff = DayReportStaffSerializer(many=True)
+    refunds = DayReportRefundsSerializer()
+    walk_ins = serializers.IntegerField()
+    no_shows = serializers.IntegerField()
+    cancellations = serializers.IntegerField()

@@ -1,15 +1,20 @@
 """Dashboards (SPEC.md §8): the admin's numbers and each role's home screen."""
 
-from drf_spectacular.utils import extend_schema
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import action
 from rest_framework.viewsets import GenericViewSet
 
-from arthomed.api.permissions import IsAdmin
+from arthomed.api.inputs import validated
+from arthomed.api.permissions import IsAdmin, IsStaff
 from arthomed.api.responses import ok
 from arthomed.core.roles import Role
 from dashboard import selectors
 from dashboard.serializers import (
     AdminDashboardOutputSerializer,
+    DayReportOutputSerializer,
+    DayReportQueryInputSerializer,
     DoctorDashboardOutputSerializer,
     PatientDashboardOutputSerializer,
     ReceptionistDashboardOutputSerializer,
@@ -54,3 +59,24 @@ class DashboardViewSet(GenericViewSet):
     @action(detail=False, url_path="admin/dashboard", permission_classes=[IsAdmin])
     def admin_dashboard(self, request):
         return ok(admin_dashboard_data(), "Dashboard data retrieved successfully")
+
+
+def day_report_data(day) -> dict:
+    return DayReportOutputSerializer(selectors.day_report(day)).data
+
+
+# `/api/reports/day` (receptionist, admin): the day close's numbers (SPEC.md §10).
+class ReportViewSet(GenericViewSet):
+    @extend_schema(
+        tags=["reports"],
+        operation_id="reports_day",
+        summary="Day close: money collected by method and by staff, refunds, walk-ins, no-shows, cancellations",
+        parameters=[
+            OpenApiParameter("date", OpenApiTypes.DATE, required=False, description="YYYY-MM-DD; today by default")
+        ],
+        responses=DayReportOutputSerializer,
+    )
+    @action(detail=False, permission_classes=[IsStaff])
+    def day(self, request):
+        query = validated(DayReportQueryInputSerializer, request, data=request.query_params)
+        return ok(day_report_data(query.get("date") or timezone.localdate()), "Day report retrieved")

@@ -46,6 +46,8 @@ ENDPOINTS = {
     "prescription": Endpoint(
         "get", "/api/appointments/{id}/prescription", 409, frozenset({"admin", "own_doctor", "own_patient"})
     ),
+    # Money, not clinical: the patient and the front desk, never doctors; 409 as nothing is paid yet.
+    "receipt": Endpoint("get", "/api/appointments/{id}/receipt", 409, frozenset(STAFF | {"own_patient"})),
     "confirm": Endpoint("post", "/api/appointments/{id}/confirm", 200, frozenset(STAFF), status=S.PENDING),
     "confirm_by_body": Endpoint(
         "post", "/api/appointments/confirm", 200, frozenset(STAFF), status=S.PENDING, body={"appointmentId": "{id}"}

@@ -17,6 +17,7 @@ from accounts.selectors.people import doctor_get
 from appointments.filters import AppointmentFilter, MyAppointmentFilter, PendingAppointmentFilter
 from appointments.ics import appointment_ics
 from appointments.prescription_pdf import has_prescription, prescription_pdf
+from appointments.receipts import receipt_for, receipt_pdf
 from appointments.selectors.appointments import (
     appointment_get_for,
     appointment_stats_for,
@@ -25,6 +26,7 @@ from appointments.selectors.appointments import (
     appointments_staff_list,
     appointments_visible_to,
 )
+from appointments.selectors.payments import has_receipt
 from appointments.selectors.slots import doctor_day_slots, doctor_month_calendar
 from appointments.serializers.booking import (
     AppointmentBookInputSerializer,
@@ -64,7 +66,7 @@ from arthomed.api.parsers import SafeJSONParser
 from arthomed.api.permissions import IsAdmin, IsDoctor, IsPatient, IsReceptionist, IsStaff
 from arthomed.api.responses import ok
 from arthomed.api.schema import data_of, paginated
-from arthomed.core.errors import InvalidStatusTransition, ValidationFailed
+from arthomed.core.errors import InvalidStatusTransition, PaymentNotRecorded, ValidationFailed
 from files.upload_handlers import LimitedUploadMixin
 
 TAGS = ["appointments"]
@@ -81,7 +83,7 @@ IDEMPOTENCY_KEY_MAX_LENGTH = 128
 AppointmentPage = paginated(AppointmentOutputSerializer)
 AppointmentStatsData = data_of("AppointmentStatsData", stats=AppointmentStatsOutputSerializer)
 PATIENT_OR_DOCTOR = [IsPatient | IsDoctor]
-FILE_ACTIONS = {"ics", "prescription"}
+FILE_ACTIONS = {"ics", "prescription", "receipt"}
 
 
 def idempotency_key(request) -> str | None:
@@ -263,6 +265,23 @@ class AppointmentViewSet(LimitedUploadMixin, mixins.ListModelMixin, mixins.Retri
             raise InvalidStatusTransition(details={"status": appointment.status, "reason": "no-prescription"})
         response = HttpResponse(prescription_pdf(appointment), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="prescription-{appointment.pk}.pdf"'
+        return response
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="appointments_receipt_pdf",
+        summary="The payment receipt as a printable PDF (the patient, admins, the front desk)",
+        responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="A PDF file")},
+        parameters=[ID],
+    )
+    @action(detail=True, permission_classes=[IsPatient | IsStaff])
+    def receipt(self, request, id: str):
+        appointment = self.get_object()
+        if not has_receipt(appointment):
+            raise PaymentNotRecorded(details={"paymentStatus": appointment.payment_status})
+        receipt = receipt_for(appointment)
+        response = HttpResponse(receipt_pdf(receipt), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{receipt.filename}"'
         return response
 
     def perform_content_negotiation(self, request, force=False):

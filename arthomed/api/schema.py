@@ -51,6 +51,7 @@ ERROR_CODES = [
     "ALREADY_EXISTS",
     "BOOKING_LIMIT_REACHED",
     "PAYMENT_EXCEEDS_FEE",
+    "PAYMENT_NOT_RECORDED",
     "PATIENT_AMBIGUOUS",
     "FAMILY_LIMIT_REACHED",
     "FILE_TOO_LARGE",
@@ -105,6 +106,7 @@ OPERATION_ERRORS: dict[str, dict[int, tuple[str, ...]]] = {
     "PUT /api/appointments/{}/payment": {409: (*LIFECYCLE, "PAYMENT_EXCEEDS_FEE")},
     "POST /api/appointments/{}/feedback": {409: ("ALREADY_EXISTS", *LIFECYCLE)},
     "GET /api/appointments/{}/prescription": {409: ("INVALID_STATUS_TRANSITION",)},
+    "GET /api/appointments/{}/receipt": {409: ("PAYMENT_NOT_RECORDED",)},
     "GET /api/patients/{}/record": {404: ("NOT_FOUND",)},
     "POST /api/files/upload/appointments": {**UPLOAD, 404: ("APPOINTMENT_NOT_FOUND",), 409: ("APPOINTMENT_CANCELLED",)},
     # Refusals decided by the service for a role the view lets in (SPEC.md §2).

@@ -87,6 +87,9 @@ PatientAmbiguous = _error(
 PaymentExceedsFee = _error(
     "PaymentExceedsFee", "PAYMENT_EXCEEDS_FEE", 409, "The amount is more than the consultation fee"
 )
+PaymentNotRecorded = _error(
+    "PaymentNotRecorded", "PAYMENT_NOT_RECORDED", 409, "No payment has been recorded for this appointment"
+)
 FileTooLarge = _error("FileTooLarge", "FILE_TOO_LARGE", 413, "File is too large")
 TooManyFiles = _error("TooManyFiles", "TOO_MANY_FILES", 400, "Too many files")
 InvalidFileType = _error("InvalidFileType", "INVALID_FILE_TYPE", 400, "Only JPEG, PNG and PDF files are allowed")

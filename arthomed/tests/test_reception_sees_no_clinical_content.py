@@ -97,6 +97,8 @@ def api_answers(client, appointment, patient) -> dict[str, bytes]:
         "prescription": client.get(f"/api/appointments/{appointment.pk}/prescription").content,
         "file": client.get(f"/api/files/{file_id}").content,
         "payment": client.put(f"/api/appointments/{appointment.pk}/payment", payment, format="json").content,
+        "receipt": client.get(f"/api/appointments/{appointment.pk}/receipt").content,
+        "day report": client.get("/api/reports/day").content,
     }
 
 
@@ -140,6 +142,10 @@ def admin_pages(appointment, patient) -> list[str]:
         f"/admin/files/storedfile/{appointment.files.get().pk}/change/",
         "/admin/files/fileaccesslog/",
         "/admin/appointments/recordaccesslog/",
+        f"/admin/frontdesk/collect/{appointment.pk}/",
+        f"/admin/frontdesk/receipt/{appointment.pk}/",
+        "/admin/frontdesk/refunds/",
+        "/admin/frontdesk/day-close/",
     ]
 
 

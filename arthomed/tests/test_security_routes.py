@@ -145,6 +145,8 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/api/appointments/{id}/prescription"): Route(
         outcomes({"admin", "doctor", "patient"}, not_found=NOT_OWNERS)
     ),
+    # The receipt is money, not clinical: the patient and the front desk; doctors never (SPEC.md §2).
+    ("GET", "/api/appointments/{id}/receipt"): Route(outcomes(STAFF | {"patient"}, not_found={"other_patient"})),
     ("POST", "/api/appointments/confirm"): Route(
         STAFF_ONLY, body={"appointmentId": "{appointment}"}, status=AppointmentStatus.PENDING
     ),
@@ -197,6 +199,7 @@ ROUTES: dict[tuple[str, str], Route] = {
     # dashboards
     ("GET", "/api/dashboard"): Route(ANY_SIGNED_IN),
     ("GET", "/api/admin/dashboard"): Route(ADMIN_ONLY),
+    ("GET", "/api/reports/day"): Route(STAFF_ONLY),
 }
 
 

@@ -11,7 +11,9 @@ from appointments.services.lifecycle.expiry import appointments_cancel_for_delet
 from appointments.services.lifecycle.payments import (
     appointment_cancel,
     appointment_payment_record,
+    appointment_refund_process,
     cancellation_refund,
+    financial_year,
 )
 from appointments.services.lifecycle.transitions import (
     TRANSITIONS,
@@ -26,11 +28,13 @@ __all__ = [
     "appointment_confirm",
     "appointment_feedback_submit",
     "appointment_payment_record",
+    "appointment_refund_process",
     "appointment_reject",
     "appointment_status_update",
     "appointment_visit_summary_update",
     "appointments_cancel_for_deleted_account",
     "appointments_expire_pending",
     "cancellation_refund",
+    "financial_year",
     "patient_notice_check",
 ]

@@ -1,8 +1,13 @@
-"""Cancellation with its refund, and the front desk's payment record (SPEC.md §5).
+"""Cancellation with its refund, the front desk's payment record and receipts (SPEC.md §5, §10).
+
+Payments: the first `paid` record stamps `paid_at`, the recorder and a receipt number unique in
+its financial year (`RECEIPT_PREFIX/2026-27/000123`, April to March in clinic time).
 
 Refunds: cancelling a paid appointment sets `refundStatus: "pending"` with the amount
-the policy gives; staff mark it processed by recording the payment as `refunded` (the
-whole amount paid) or `partially-refunded` (less), which sets `refund_processed_at`.
+the policy gives; staff process it with `appointment_refund_process` (method, reference;
+the front desk's refunds page) or, in the older API form, by recording the payment as
+`refunded` (the whole amount paid) or `partially-refunded` (less). Both set
+`refund_processed_at` and `refund_processed_by`.
 A refund that works out at 0 is "not-applicable", as for an unpaid appointment.
 
 The notice counts from the earlier of the booked start and the current one, so a
@@ -18,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from appointments.models import Appointment, PaymentStatus, RefundStatus
+from appointments.models import Appointment, PaymentMethod, PaymentStatus, ReceiptCounter, RefundStatus
 from appointments.notifications import notify_cancelled
 from appointments.services.lifecycle.transitions import STAFF, S, ensure_not_cancelled, locked, save, transition
 from arthomed.core.errors import InvalidStatusTransition, PaymentExceedsFee, PermissionDenied, ValidationFailed
@@ -26,6 +31,29 @@ from arthomed.core.roles import Role
 
 FULL_REFUND_HOURS = 24
 CENT = Decimal("0.01")
+
+
+def financial_year(moment: dt.datetime) -> str:
+    """The Indian financial year (April to March, clinic time) holding `moment`: "2026-27"."""
+    day = timezone.localtime(moment).date()
+    start = day.year if day.month >= 4 else day.year - 1
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def receipt_number_allocate(*, paid_at: dt.datetime) -> str:
+    """The next receipt number of `paid_at`'s financial year: `RECEIPT_PREFIX/2026-27/000123`.
+
+    The year's counter row is created if missing (a concurrent creator loses the insert and
+    reads the winner's row: `get_or_create` retries the get after the IntegrityError), then
+    locked until the caller's transaction ends, so two payments never share or skip a number.
+    """
+    year = financial_year(paid_at)
+    with transaction.atomic():
+        ReceiptCounter.objects.get_or_create(financial_year=year)
+        counter = ReceiptCounter.objects.select_for_update().get(pk=year)
+        counter.last_number += 1
+        counter.save(update_fields=["last_number"])
+    return f"{settings.RECEIPT_PREFIX}/{year}/{counter.last_number:06d}"
 
 
 def amount_paid(appointment: Appointment) -> Decimal:
@@ -94,13 +122,19 @@ def appointment_payment_record(
     transaction_id: str | None = None,
     note: str = "",
 ) -> Appointment:
-    """Front-desk payment record: `paid` (sets paidAt), back to `pending`, or a cancelled visit's refund done."""
+    """Front-desk payment record: `paid` (sets paidAt), back to `pending`, or a cancelled visit's refund done.
+
+    The first `paid` record sets `paid_at`, `payment_recorded_by` (the actor) and allocates the receipt
+    number; recording `paid` again corrects method, amount or reference and keeps all three (idempotent,
+    never a second receipt). A receipt number, once issued, stays with the appointment: a payment reverted
+    to `pending` by mistake and recorded again prints the same number.
+    """
     if actor.role not in STAFF:
         raise PermissionDenied()
     appointment = locked(appointment)
     now = timezone.now()
     if status in (PaymentStatus.REFUNDED, PaymentStatus.PARTIALLY_REFUNDED):
-        return _refund_processed(appointment, status=status, now=now)
+        return _refund_processed(appointment, status=status, actor=actor, method=method)
     ensure_not_cancelled(appointment)
     if appointment.status == S.REJECTED:
         raise InvalidStatusTransition(details={"status": appointment.status, "reason": "rejected-unpayable"})
@@ -112,26 +146,94 @@ def appointment_payment_record(
         appointment.payment_method = method or appointment.payment_method
         if transaction_id is not None:
             appointment.transaction_id = transaction_id
-        appointment.paid_at = appointment.paid_at or now  # re-recording a payment keeps its date
+        if appointment.paid_at is None:  # re-recording a payment keeps its date, recorder and receipt
+            appointment.paid_at = now
+            appointment.payment_recorded_by = actor
+        if not appointment.receipt_number:
+            appointment.receipt_number = receipt_number_allocate(paid_at=appointment.paid_at)
     else:  # back to pending: a payment recorded by mistake
         appointment.payment_amount = amount
         appointment.payment_method = method or ""
         appointment.transaction_id = transaction_id or ""
         appointment.paid_at = None
+        appointment.payment_recorded_by = None
     appointment.payment_status = status
     appointment.payment_note = note[:500]
     return save(
-        appointment, "payment_status", "payment_amount", "payment_method", "transaction_id", "paid_at", "payment_note"
+        appointment,
+        "payment_status",
+        "payment_amount",
+        "payment_method",
+        "transaction_id",
+        "paid_at",
+        "payment_note",
+        "payment_recorded_by",
+        "receipt_number",
     )
 
 
-def _refund_processed(appointment: Appointment, *, status: str, now: dt.datetime) -> Appointment:
-    if appointment.status != S.CANCELLED or appointment.refund_status != RefundStatus.PENDING:
+def _refund_owed_check(appointment: Appointment) -> None:
+    if (
+        appointment.status != S.CANCELLED
+        or appointment.refund_status != RefundStatus.PENDING
+        or not (appointment.refund_amount or 0) > 0
+    ):
         raise InvalidStatusTransition(
             details={"status": appointment.status, "refundStatus": appointment.refund_status or None}
         )
+
+
+def _refund_payment_status(appointment: Appointment) -> str:
     paid = amount_paid(appointment)
-    expected = PaymentStatus.REFUNDED if appointment.refund_amount >= paid else PaymentStatus.PARTIALLY_REFUNDED
+    return PaymentStatus.REFUNDED if appointment.refund_amount >= paid else PaymentStatus.PARTIALLY_REFUNDED
+
+
+REFUND_METHODS = (PaymentMethod.CASH, PaymentMethod.CARD, PaymentMethod.UPI, PaymentMethod.INSURANCE)
+
+
+@transaction.atomic
+def appointment_refund_process(
+    *, actor: User, appointment: Appointment, method: str, reference: str = ""
+) -> Appointment:
+    """Staff hand back a cancellation's pending refund (SPEC.md §10): 409 when nothing is owed."""
+    if actor.role not in STAFF:
+        raise PermissionDenied()
+    if method not in REFUND_METHODS:
+        raise ValidationFailed(
+            errors=[{"field": "method", "message": "Choose cash, card, upi or insurance", "value": method}]
+        )
+    appointment = locked(appointment)
+    _refund_owed_check(appointment)
+    return _refund_mark_processed(
+        appointment, status=_refund_payment_status(appointment), actor=actor, method=method, reference=reference
+    )
+
+
+def _refund_mark_processed(
+    appointment: Appointment, *, status: str, actor: User, method: str = "", reference: str = ""
+) -> Appointment:
+    appointment.payment_status = status
+    appointment.refund_status = RefundStatus.PROCESSED
+    appointment.refund_processed_at = timezone.now()
+    appointment.refund_processed_by = actor
+    appointment.refund_method = method
+    appointment.refund_reference = reference[:100]
+    return save(
+        appointment,
+        "payment_status",
+        "refund_status",
+        "refund_processed_at",
+        "refund_processed_by",
+        "refund_method",
+        "refund_reference",
+    )
+
+
+def _refund_processed(appointment: Appointment, *, status: str, actor: User, method: str | None) -> Appointment:
+    """The older API form: `PUT .../payment {status: refunded | partially-refunded}` processes the refund."""
+    _refund_owed_check(appointment)
+    paid = amount_paid(appointment)
+    expected = _refund_payment_status(appointment)
     if status != expected:
         raise ValidationFailed(
             errors=[
@@ -142,7 +244,4 @@ def _refund_processed(appointment: Appointment, *, status: str, now: dt.datetime
                 }
             ]
         )
-    appointment.payment_status = status
-    appointment.refund_status = RefundStatus.PROCESSED
-    appointment.refund_processed_at = now
-    return save(appointment, "payment_status", "refund_status", "refund_processed_at")
+    return _refund_mark_processed(appointment, status=status, actor=actor, method=method or "")
