@@ -1,7 +1,6 @@
 """Django admin for people: SMS-code sign-in, what admins and receptionists may see and edit."""
 
 import re
-
 from datetime import timedelta
 
 import pytest
