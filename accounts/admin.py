@@ -12,6 +12,8 @@ from collections.abc import Callable
 from django import forms
 from django.contrib import admin, messages
 from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
+from django.utils.html import format_html
 
 from accounts.models import DoctorLeave, DoctorProfile, FamilyMember, ScheduleBlock, User
 from accounts.phone import normalize_mobile
@@ -105,6 +107,48 @@ class FamilyMemberInline(admin.TabularInline):
         return age_on(member.date_of_birth)
 
     def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FamilyMember)
+class FamilyMemberAdmin(admin.ModelAdmin):
+    """Find a family member by name or by the holder's number; each leads to the holder's page.
+
+    Read-only: members change through the app and the front desk's booking (the family services).
+    """
+
+    list_display = ["name", "relation", "age", "gender", "holder", "removed_at"]
+    list_filter = ["relation", "gender"]
+    search_fields = ["name", "account__name", "account__mobile_number"]
+    list_select_related = ["account"]
+    ordering = ["account__name", "name"]
+
+    def get_fields(self, request, obj=None):
+        return (
+            FamilyMemberInline.DEMOGRAPHICS
+            + ["holder"]
+            + (FamilyMemberInline.CLINICAL if request.user.is_superuser else [])
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
+    @admin.display(description="Age")
+    def age(self, member: FamilyMember) -> int | None:
+        return age_on(member.date_of_birth)
+
+    @admin.display(description="Account holder", ordering="account__name")
+    def holder(self, member: FamilyMember) -> str:
+        url = reverse("admin:accounts_user_change", args=[member.account_id])
+        return format_html('<a href="{}">{} ({})</a>', url, member.account.name, member.account.mobile_number or "-")
+
+    def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
