@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html
@@ -61,6 +62,9 @@ class ScheduleBlockInline(admin.TabularInline):
     formset = ScheduleFormSet
     fields = ["day", "start_time", "end_time", "is_available"]
     extra = 0
+    # 24-hour HH:MM, as the clinic writes times (no seconds, no "Now" shortcut).
+    formfield_overrides = {models.TimeField: {"widget": forms.TimeInput(format="%H:%M", attrs={"type": "time"})}}
+    verbose_name_plural = "Weekly schedule"
 
 
 class DoctorLeaveInline(admin.TabularInline):
@@ -355,11 +359,13 @@ class UserAdmin(admin.ModelAdmin):
             return self.add_fieldsets
         fieldsets = self.fieldsets
         if not request.user.is_superuser:
-            # Receptionists read the profile as text, and never see clinical content (SPEC.md §5).
+            # Receptionists read the profile as text, and never see clinical content (SPEC.md §5)
+            # nor who may use the admin; a doctor's page is their week, not a patient's profile.
+            hidden = {PATIENT_INFORMATION, "Admin access"} | ({"Profile"} if obj.role == Role.DOCTOR else set())
             fieldsets = [
                 (title, {"fields": PROFILE_DISPLAY} if title == "Profile" else options)
                 for title, options in fieldsets
-                if title != PATIENT_INFORMATION
+                if title not in hidden
             ]
         if obj.role == Role.PATIENT and _patient_appointments:
             fieldsets = [*fieldsets[:2], ("Appointments", {"fields": ["appointments"]}), *fieldsets[2:]]
@@ -386,8 +392,9 @@ class UserAdmin(admin.ModelAdmin):
         return []
 
     @admin.display(description="Age")
-    def age(self, user: User) -> int | None:
-        return age_on(user.date_of_birth)
+    def age(self, user: User) -> str:
+        age = age_on(user.date_of_birth)
+        return "-" if age is None else str(age)
 
     @admin.display(description="Appointments")
     def appointments(self, user: User) -> str:
