@@ -57,13 +57,18 @@ class ScheduleFormSet(BaseInlineFormSet):
                 live[int(match["index"])].add_error(field, error["message"])
 
 
+# A time as the clinic writes it, 24-hour HH:MM, whatever the browser's locale (a native time
+# input would show 12-hour times in many).
+HHMM_INPUT = forms.TimeInput(format="%H:%M", attrs={"size": 5, "placeholder": "HH:MM", "class": "vTimeField"})
+
+
 class ScheduleBlockInline(admin.TabularInline):
     model = ScheduleBlock
     formset = ScheduleFormSet
     fields = ["day", "start_time", "end_time", "is_available"]
     extra = 0
     # 24-hour HH:MM, as the clinic writes times (no seconds, no "Now" shortcut).
-    formfield_overrides = {models.TimeField: {"widget": forms.TimeInput(format="%H:%M", attrs={"type": "time"})}}
+    formfield_overrides = {models.TimeField: {"widget": HHMM_INPUT}}
     verbose_name_plural = "Weekly schedule"
 
 
@@ -231,6 +236,9 @@ class UserChangeForm(PersonNameFormMixin, forms.ModelForm):
     emergency_name = forms.CharField(label="Emergency contact", max_length=100, required=False)
     emergency_relationship = forms.CharField(label="Relationship", max_length=50, required=False)
     emergency_mobile_number = forms.CharField(label="Emergency contact's mobile", max_length=20, required=False)
+    allergies = forms.CharField(
+        max_length=1000, required=False, help_text="Separated by commas, e.g. Penicillin, Peanuts"
+    )
 
     class Meta:
         model = User
@@ -256,6 +264,7 @@ class UserChangeForm(PersonNameFormMixin, forms.ModelForm):
             self.initial.setdefault(name, stored["address"].get(key, ""))
         for name, key, _ in CONTACT_FIELDS:
             self.initial.setdefault(name, stored["emergency"].get(key, ""))
+        self.initial["allergies"] = ", ".join(self.instance.allergies or [])
 
     def clean_mobile_number(self):
         value = self.cleaned_data.get("mobile_number")
@@ -265,6 +274,9 @@ class UserChangeForm(PersonNameFormMixin, forms.ModelForm):
             return normalize_mobile(value)
         except ApplicationError as exc:
             raise forms.ValidationError(exc.message) from exc
+
+    def clean_allergies(self) -> list[str]:
+        return [item.strip() for item in (self.cleaned_data.get("allergies") or "").split(",") if item.strip()]
 
     def clean_emergency_mobile_number(self):
         value = (self.cleaned_data.get("emergency_mobile_number") or "").strip()
@@ -358,10 +370,12 @@ class UserAdmin(admin.ModelAdmin):
         if obj is None:
             return self.add_fieldsets
         fieldsets = self.fieldsets
+        if obj.role in (Role.PATIENT, Role.DOCTOR):  # admin access (groups) is for staff accounts
+            fieldsets = [fieldset for fieldset in fieldsets if fieldset[0] != "Admin access"]
         if not request.user.is_superuser:
             # Receptionists read the profile as text, and never see clinical content (SPEC.md §5)
             # nor who may use the admin; a doctor's page is their week, not a patient's profile.
-            hidden = {PATIENT_INFORMATION, "Admin access"} | ({"Profile"} if obj.role == Role.DOCTOR else set())
+            hidden = {PATIENT_INFORMATION} | ({"Profile"} if obj.role == Role.DOCTOR else set())
             fieldsets = [
                 (title, {"fields": PROFILE_DISPLAY} if title == "Profile" else options)
                 for title, options in fieldsets

@@ -16,13 +16,14 @@ act through services, and record what they did in the admin's history.
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from accounts.admin import patient_appointments_renderer
+from accounts.admin import HHMM_INPUT, patient_appointments_renderer
 from accounts.models import DoctorLeave, User
 from accounts.services.leaves import doctor_leave_create, doctor_leave_delete
 from appointments.models import Appointment
@@ -92,11 +93,9 @@ class LeaveForm(forms.Form):
     """The leave's fields, shape only: the rules are `doctor_leave_create`'s."""
 
     doctor = forms.ModelChoiceField(queryset=User.objects.none())
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    start_time = forms.TimeField(
-        required=False, widget=forms.TimeInput(attrs={"type": "time"}), help_text="Empty for the whole day"
-    )
-    end_time = forms.TimeField(required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    date = forms.DateField(widget=AdminDateWidget)
+    start_time = forms.TimeField(required=False, widget=HHMM_INPUT, help_text="HH:MM, 24-hour; empty for the whole day")
+    end_time = forms.TimeField(required=False, widget=HHMM_INPUT)
     reason = forms.ChoiceField(choices=DoctorLeave._meta.get_field("reason").choices)
     note = forms.CharField(max_length=500, required=False)
 

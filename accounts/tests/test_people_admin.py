@@ -285,7 +285,7 @@ def change_data(user, **overrides) -> dict:
         "address": "{}",
         "emergency_contact": "{}",
         "blood_group": "",
-        "allergies": "[]",
+        "allergies": "",
         "medical_history": "[]",
         "is_active": "on",
         "status_reason": "",

@@ -95,8 +95,13 @@ class TestPatientPage:
         page = client.get(user_url(patient)).content.decode()
         assert 'name="address_city"' in page and 'value="Pune"' in page
         assert 'name="address"' not in page and 'name="emergency_contact"' not in page
+        assert 'value="Penicillin"' in page  # allergies as a line of text, not a JSON list
         data = change_data(
-            patient, address_city="Mumbai", address_pincode="400001", emergency_mobile_number="+91 98765 00002"
+            patient,
+            address_city="Mumbai",
+            address_pincode="400001",
+            emergency_mobile_number="+91 98765 00002",
+            allergies="Penicillin, Peanuts",
         )
         response = client.post(user_url(patient), data)
         assert response.status_code == 302, response.context["adminform"].form.errors
@@ -108,6 +113,7 @@ class TestPatientPage:
             "pincode": "400001",
         }
         assert patient.emergency_contact["mobile_number"] == "9876500002"  # normalised as by the API
+        assert patient.allergies == ["Penicillin", "Peanuts"]
         entry = LogEntry.objects.get(object_id=str(patient.pk), action_flag=CHANGE)
         assert "City" in entry.get_change_message() or "address_city" in entry.change_message
 
@@ -161,8 +167,8 @@ def change_data(user, **overrides) -> dict:
     import json
 
     # As the page posts them: fields with a callable default carry their initial value too.
-    for key in ("allergies", "medical_history"):
-        data[key] = data[f"initial-{key}"] = json.dumps(getattr(user, key))
+    data["allergies"] = ", ".join(user.allergies)
+    data["medical_history"] = data["initial-medical_history"] = json.dumps(user.medical_history)
     data |= overrides
     return {key: value for key, value in data.items() if value != ""}
 
