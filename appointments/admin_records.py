@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from accounts.admin import HHMM_INPUT, patient_appointments_renderer
@@ -108,10 +109,26 @@ class CancelBookingsForm(forms.Form):
     reason = forms.CharField(max_length=500, initial=LEAVE_CANCELLATION_REASON, label="Reason given to the patients")
 
 
+class UpcomingFilter(admin.SimpleListFilter):
+    title = "when"
+    parameter_name = "when"
+
+    def lookups(self, request, model_admin):
+        return [("upcoming", "Today and later"), ("past", "Past")]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "upcoming":
+            return queryset.filter(date__gte=today)
+        if self.value() == "past":
+            return queryset.filter(date__lt=today)
+        return queryset
+
+
 @admin.register(DoctorLeave)
 class DoctorLeaveAdmin(admin.ModelAdmin):
-    list_display = ["doctor", "date", "start_hhmm", "end_hhmm", "reason", "note", "bookings"]
-    list_filter = ["reason", "date"]
+    list_display = ["doctor", "date", "hours", "reason", "note", "bookings"]
+    list_filter = ["reason", UpcomingFilter]
     search_fields = ["doctor__name", "note"]
     date_hierarchy = "date"
     fields = ["doctor", "date", "start_hhmm", "end_hhmm", "reason", "note", "created_by", "created_at", "bookings"]
@@ -133,6 +150,10 @@ class DoctorLeaveAdmin(admin.ModelAdmin):
         ]
         return urls + super().get_urls()
 
+    @admin.display(description="Time")
+    def hours(self, leave: DoctorLeave) -> str:
+        return f"{_hhmm(leave.start_time)}-{_hhmm(leave.end_time)}" if leave.start_time else "whole day"
+
     @admin.display(description="From")
     def start_hhmm(self, leave: DoctorLeave) -> str:
         return _hhmm(leave.start_time) or "whole day"
@@ -141,7 +162,7 @@ class DoctorLeaveAdmin(admin.ModelAdmin):
     def end_hhmm(self, leave: DoctorLeave) -> str:
         return _hhmm(leave.end_time)
 
-    @admin.display(description="Bookings inside")
+    @admin.display(description="Bookings")
     def bookings(self, leave: DoctorLeave) -> str:
         count = leave_bookings_cancellable(leave).count()
         if not count:

@@ -303,3 +303,55 @@ class TestSchedule:
         assert list(ScheduleBlock.objects.filter(doctor=clinic_doctor).values_list("day", flat=True)) == ["tuesday"]
         entry = LogEntry.objects.get(object_id=str(clinic_doctor.pk), user=receptionist)
         assert "weekly schedule" in entry.get_change_message()
+
+
+class TestStaffUpdateService:
+    def test_status_goes_through_user_status_set_and_revokes_tokens(self, admin_user, patient, as_user):
+        from accounts.services.users import user_staff_update
+
+        client = as_user(patient)
+        assert client.get("/api/users/profile").status_code == 200
+        user = user_staff_update(actor=admin_user, user=patient, data={"is_active": False, "status_reason": "Spam"})
+        assert not user.is_active and user.status_reason == "Spam" and user.status_updated_by == admin_user
+        assert client.get("/api/users/profile").status_code == 401
+
+    def test_a_taken_mobile_number_is_refused(self, admin_user, patient, make_user):
+        from accounts.services.users import user_staff_update
+        from arthomed.core.errors import AlreadyExists
+
+        other = make_user(Role.PATIENT)
+        with pytest.raises(AlreadyExists):
+            user_staff_update(actor=admin_user, user=patient, data={"mobile_number": other.mobile_number})
+
+    def test_patient_info_only_for_patients(self, admin_user, doctor):
+        from accounts.services.users import user_staff_update
+
+        user = user_staff_update(
+            actor=admin_user, user=doctor, data={"name": "Dr New", "patient_info": {"allergies": ["X"]}}
+        )
+        assert user.name == "Dr New" and user.allergies == []
+
+
+def test_leave_over_a_visit_in_consultation_lists_it_and_leaves_it_alone(receptionist, clinic_doctor, patient):
+    from accounts.services.leaves import doctor_leave_create
+    from appointments.services.leave_bookings import leave_bookings_cancel
+
+    started = AppointmentFactory(
+        patient=patient, doctor=clinic_doctor, starts_at=clinic_dt(MONDAY, 9), status=AppointmentStatus.IN_PROGRESS
+    )
+    leave = doctor_leave_create(actor=receptionist, doctor=clinic_doctor, date=MONDAY, reason="emergency")
+    page = signed_in(receptionist).get(f"{LEAVES}{leave.pk}/bookings/").content.decode()
+    assert "not cancelled: already started" in page and "No booking inside this leave is left to cancel" in page
+    assert leave_bookings_cancel(leave=leave, actor=receptionist) == []
+    started.refresh_from_db()
+    assert started.status == AppointmentStatus.IN_PROGRESS
+
+
+def test_a_doctor_cannot_cancel_another_doctors_leave_bookings(clinic_doctor, make_user, receptionist):
+    from accounts.services.leaves import doctor_leave_create
+    from appointments.services.leave_bookings import leave_bookings_cancel
+    from arthomed.core.errors import PermissionDenied as Refused
+
+    leave = doctor_leave_create(actor=receptionist, doctor=clinic_doctor, date=MONDAY, reason="emergency")
+    with pytest.raises(Refused):
+        leave_bookings_cancel(leave=leave, actor=make_user(Role.DOCTOR))
