@@ -381,6 +381,8 @@ class UserAdmin(admin.ModelAdmin):
                 for title, options in fieldsets
                 if title not in hidden
             ]
+        if obj.role == Role.DOCTOR:
+            fieldsets = [*fieldsets, ("Leave", {"fields": ["leave_links"]})]
         if obj.role == Role.PATIENT and _patient_appointments:
             fieldsets = [*fieldsets[:2], ("Appointments", {"fields": ["appointments"]}), *fieldsets[2:]]
         return fieldsets
@@ -396,7 +398,7 @@ class UserAdmin(admin.ModelAdmin):
             return []
         if not request.user.is_superuser:
             return [field for _, options in self.get_fieldsets(request, obj) for field in options["fields"]]
-        return [*self.audit_fields, "appointments"]
+        return [*self.audit_fields, "appointments", "leave_links"]
 
     def get_inlines(self, request, obj):
         if obj is not None and obj.role == Role.DOCTOR:
@@ -409,6 +411,18 @@ class UserAdmin(admin.ModelAdmin):
     def age(self, user: User) -> str:
         age = age_on(user.date_of_birth)
         return "-" if age is None else str(age)
+
+    @admin.display(description="Leave")
+    def leave_links(self, user: User) -> str:
+        add = reverse("admin:accounts_doctorleave_add")
+        listing = reverse("admin:accounts_doctorleave_changelist")
+        return format_html(
+            '<a href="{}?doctor={}">Add leave or blocked time</a> · <a href="{}?q={}">All of this doctor\'s leave</a>',
+            add,
+            user.pk,
+            listing,
+            user.name,
+        )
 
     @admin.display(description="Appointments")
     def appointments(self, user: User) -> str:

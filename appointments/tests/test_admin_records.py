@@ -273,6 +273,7 @@ class TestLeave:
         page = signed_in(receptionist).get(user_url(clinic_doctor)).content.decode()
         assert "Conference" in page
         assert 'name="leaves-0-date"' not in page
+        assert f'href="/admin/accounts/doctorleave/add/?doctor={clinic_doctor.pk}"' in page
 
 
 class TestSchedule:
