@@ -59,7 +59,7 @@ class ScheduleFormSet(BaseInlineFormSet):
 
 # A time as the clinic writes it, 24-hour HH:MM, whatever the browser's locale (a native time
 # input would show 12-hour times in many).
-HHMM_INPUT = forms.TimeInput(format="%H:%M", attrs={"size": 5, "placeholder": "HH:MM", "class": "vTimeField"})
+HHMM_INPUT = forms.TimeInput(format="%H:%M", attrs={"size": 5, "placeholder": "HH:MM"})
 
 
 class ScheduleBlockInline(admin.TabularInline):
