@@ -356,3 +356,14 @@ def test_a_doctor_cannot_cancel_another_doctors_leave_bookings(clinic_doctor, ma
     leave = doctor_leave_create(actor=receptionist, doctor=clinic_doctor, date=MONDAY, reason="emergency")
     with pytest.raises(Refused):
         leave_bookings_cancel(leave=leave, actor=make_user(Role.DOCTOR))
+
+
+def test_the_admin_writes_times_24_hour_and_dates_day_first(receptionist, record):
+    import re
+
+    from django.utils import formats
+
+    page = signed_in(receptionist).get(user_url(record[0])).content.decode()
+    assert "a.m." not in page and "p.m." not in page
+    assert re.search(r"\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}", page)  # created at, e.g. "1 Mar 2026, 10:00"
+    assert formats.date_format(dt.time(16, 30), "TIME_FORMAT") == "16:30"
