@@ -7,15 +7,28 @@ number + SMS code, as in the app: there are no admin passwords.
 """
 
 import re
+from collections.abc import Callable
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
+from django.utils.html import format_html
 
 from accounts.models import DoctorLeave, DoctorProfile, FamilyMember, ScheduleBlock, User
 from accounts.phone import normalize_mobile
 from accounts.selectors.family import age_on
-from accounts.services.users import schedule_validate, user_create, user_delete_account, user_status_set
+from accounts.services.users import (
+    DOCTOR_EDITABLE_FIELDS,
+    doctor_schedule_replace,
+    schedule_validate,
+    user_create,
+    user_delete_account,
+    user_profile_update,
+    user_staff_update,
+    user_status_check,
+)
 from arthomed.core.errors import ApplicationError, ValidationFailed
 from arthomed.core.names import validate_person_name
 from arthomed.core.roles import Role
@@ -44,19 +57,41 @@ class ScheduleFormSet(BaseInlineFormSet):
                 live[int(match["index"])].add_error(field, error["message"])
 
 
+# A time as the clinic writes it, 24-hour HH:MM, whatever the browser's locale (a native time
+# input would show 12-hour times in many).
+HHMM_INPUT = forms.TimeInput(format="%H:%M", attrs={"size": 5, "placeholder": "HH:MM"})
+
+
 class ScheduleBlockInline(admin.TabularInline):
     model = ScheduleBlock
     formset = ScheduleFormSet
     fields = ["day", "start_time", "end_time", "is_available"]
     extra = 0
+    # 24-hour HH:MM, as the clinic writes times (no seconds, no "Now" shortcut).
+    formfield_overrides = {models.TimeField: {"widget": HHMM_INPUT}}
+    verbose_name_plural = "Weekly schedule"
 
 
 class DoctorLeaveInline(admin.TabularInline):
+    """The doctor's leave, read-only here: leave is added and removed on the leave pages, through
+    the leave service (its rules, and the offer to cancel the bookings inside new leave)."""
+
     model = DoctorLeave
     fk_name = "doctor"
     fields = ["date", "start_time", "end_time", "reason", "note"]
+    readonly_fields = fields
     extra = 0
     ordering = ["-date"]
+    verbose_name_plural = "Leave (add or remove it under Doctor leave)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class FamilyMemberInline(admin.TabularInline):
@@ -81,6 +116,48 @@ class FamilyMemberInline(admin.TabularInline):
         return age_on(member.date_of_birth)
 
     def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FamilyMember)
+class FamilyMemberAdmin(admin.ModelAdmin):
+    """Find a family member by name or by the holder's number; each leads to the holder's page.
+
+    Read-only: members change through the app and the front desk's booking (the family services).
+    """
+
+    list_display = ["name", "relation", "age", "gender", "holder", "removed_at"]
+    list_filter = ["relation", "gender"]
+    search_fields = ["name", "account__name", "account__mobile_number"]
+    list_select_related = ["account"]
+    ordering = ["account__name", "name"]
+
+    def get_fields(self, request, obj=None):
+        return (
+            FamilyMemberInline.DEMOGRAPHICS
+            + ["holder"]
+            + (FamilyMemberInline.CLINICAL if request.user.is_superuser else [])
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
+    @admin.display(description="Age")
+    def age(self, member: FamilyMember) -> int | None:
+        return age_on(member.date_of_birth)
+
+    @admin.display(description="Account holder", ordering="account__name")
+    def holder(self, member: FamilyMember) -> str:
+        url = reverse("admin:accounts_user_change", args=[member.account_id])
+        return format_html('<a href="{}">{} ({})</a>', url, member.account.name, member.account.mobile_number or "-")
+
+    def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -126,9 +203,43 @@ class UserAddForm(PersonNameFormMixin, forms.ModelForm):
 
 
 PATIENT_INFORMATION = "Patient information"
+# The address and emergency contact, stored as JSON, edited as plain fields: (form field, JSON key, label).
+ADDRESS_FIELDS = [
+    ("address_street", "street", "Street"),
+    ("address_city", "city", "City"),
+    ("address_state", "state", "State"),
+    ("address_pincode", "pincode", "PIN code"),
+    ("address_country", "country", "Country"),
+]
+CONTACT_FIELDS = [
+    ("emergency_name", "name", "Emergency contact"),
+    ("emergency_relationship", "relationship", "Relationship"),
+    ("emergency_mobile_number", "mobile_number", "Emergency contact's mobile"),
+]
+PROFILE_FIELDS = ["date_of_birth", "gender", *(name for name, _, _ in ADDRESS_FIELDS + CONTACT_FIELDS)]
+# What a receptionist sees of the profile: the same facts, read-only.
+PROFILE_DISPLAY = ["date_of_birth", "age", "gender", "address_display", "emergency_contact_display"]
 
 
 class UserChangeForm(PersonNameFormMixin, forms.ModelForm):
+    """An admin's edit of an account. Shape only: the rules and the writes are the services'
+    (`user_staff_update`, which applies the profile through `user_profile_update` and status
+    through `user_status_set`, exactly as the API does)."""
+
+    address_street = forms.CharField(label="Street", max_length=200, required=False)
+    address_city = forms.CharField(label="City", max_length=100, required=False)
+    address_state = forms.CharField(label="State", max_length=100, required=False)
+    address_pincode = forms.RegexField(
+        label="PIN code", regex=r"^\d{6}$", required=False, error_messages={"invalid": "A PIN code has 6 digits."}
+    )
+    address_country = forms.CharField(label="Country", max_length=100, required=False)
+    emergency_name = forms.CharField(label="Emergency contact", max_length=100, required=False)
+    emergency_relationship = forms.CharField(label="Relationship", max_length=50, required=False)
+    emergency_mobile_number = forms.CharField(label="Emergency contact's mobile", max_length=20, required=False)
+    allergies = forms.CharField(
+        max_length=1000, required=False, help_text="Separated by commas, e.g. Penicillin, Peanuts"
+    )
+
     class Meta:
         model = User
         fields = [
@@ -138,8 +249,6 @@ class UserChangeForm(PersonNameFormMixin, forms.ModelForm):
             "is_verified",
             "date_of_birth",
             "gender",
-            "address",
-            "emergency_contact",
             "blood_group",
             "allergies",
             "medical_history",
@@ -147,6 +256,15 @@ class UserChangeForm(PersonNameFormMixin, forms.ModelForm):
             "status_reason",
             "groups",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        stored = {"address": self.instance.address or {}, "emergency": self.instance.emergency_contact or {}}
+        for name, key, _ in ADDRESS_FIELDS:
+            self.initial.setdefault(name, stored["address"].get(key, ""))
+        for name, key, _ in CONTACT_FIELDS:
+            self.initial.setdefault(name, stored["emergency"].get(key, ""))
+        self.initial["allergies"] = ", ".join(self.instance.allergies or [])
 
     def clean_mobile_number(self):
         value = self.cleaned_data.get("mobile_number")
@@ -157,17 +275,66 @@ class UserChangeForm(PersonNameFormMixin, forms.ModelForm):
         except ApplicationError as exc:
             raise forms.ValidationError(exc.message) from exc
 
+    def clean_allergies(self) -> list[str]:
+        return [item.strip() for item in (self.cleaned_data.get("allergies") or "").split(",") if item.strip()]
+
+    def clean_emergency_mobile_number(self):
+        value = (self.cleaned_data.get("emergency_mobile_number") or "").strip()
+        try:
+            return normalize_mobile(value) if value else ""
+        except ApplicationError as exc:
+            raise forms.ValidationError(exc.message) from exc
+
     def clean_email(self):
         return (self.cleaned_data.get("email") or "").strip().lower() or None
 
     def clean(self):
         cleaned = super().clean()
-        if "is_active" in self.changed_data and not cleaned.get("is_active"):
-            if not (cleaned.get("status_reason") or "").strip():
-                self.add_error("status_reason", "A reason is required to deactivate a user.")
-            if self.instance.pk == getattr(self, "acting_user_pk", None):
-                self.add_error("is_active", "You cannot deactivate your own account.")
+        if "is_active" in self.changed_data and "is_active" in cleaned:
+            # The service's own check, shown on the form before anything is saved.
+            try:
+                user_status_check(
+                    actor=self.acting_user,
+                    user=self.instance,
+                    is_active=cleaned["is_active"],
+                    reason=cleaned.get("status_reason") or "",
+                )
+            except ValidationFailed as exc:
+                self.add_error("status_reason", "; ".join(error["message"] for error in exc.errors))
+            except ApplicationError as exc:
+                self.add_error("is_active", exc.message)
         return cleaned
+
+    def service_data(self) -> dict:
+        """The changed fields as `user_staff_update` takes them (the profile as `PUT /api/users/profile`)."""
+        changed, cleaned = set(self.changed_data), self.cleaned_data
+        data = {key: cleaned[key] for key in ("mobile_number", "name", "email", "is_verified") if key in changed}
+        if "is_active" in changed:
+            data["is_active"], data["status_reason"] = cleaned["is_active"], cleaned.get("status_reason") or ""
+        profile = {key: cleaned[key] for key in ("date_of_birth", "gender") if key in changed}
+        address = {key: cleaned[name] for name, key, _ in ADDRESS_FIELDS if name in changed}
+        contact = {key: cleaned[name] for name, key, _ in CONTACT_FIELDS if name in changed}
+        if address:
+            profile["address"] = address
+        if contact:
+            profile["emergency_contact"] = contact
+        if profile:
+            data["profile"] = profile
+        patient_info = {key: cleaned[key] for key in ("blood_group", "allergies", "medical_history") if key in changed}
+        if patient_info:
+            data["patient_info"] = patient_info
+        return data
+
+
+# The patient's appointments on their page, rendered by the appointments app (which depends on
+# accounts; accounts never imports it): `patient_appointments_renderer` sets it at import time.
+_patient_appointments: list[Callable[[User], str]] = []
+
+
+def patient_appointments_renderer(render: Callable[[User], str]) -> Callable[[User], str]:
+    """Decorator: `render(patient)` gives the HTML of the patient's appointments for their page."""
+    _patient_appointments[:] = [render]
+    return render
 
 
 @admin.register(User)
@@ -179,7 +346,7 @@ class UserAdmin(admin.ModelAdmin):
     actions = ["delete_accounts"]
     fieldsets = [
         (None, {"fields": ["mobile_number", "name", "email", "role", "is_verified"]}),
-        ("Profile", {"fields": ["date_of_birth", "gender", "address", "emergency_contact"]}),
+        ("Profile", {"fields": PROFILE_FIELDS}),
         (PATIENT_INFORMATION, {"fields": ["blood_group", "allergies", "medical_history"]}),
         (
             "Status",
@@ -202,15 +369,28 @@ class UserAdmin(admin.ModelAdmin):
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return self.add_fieldsets
-        if request.user.is_superuser:
-            return self.fieldsets
-        # Receptionists never see clinical content (SPEC.md §5): no patient information.
-        return [fieldset for fieldset in self.fieldsets if fieldset[0] != PATIENT_INFORMATION]
+        fieldsets = self.fieldsets
+        if obj.role in (Role.PATIENT, Role.DOCTOR):  # admin access (groups) is for staff accounts
+            fieldsets = [fieldset for fieldset in fieldsets if fieldset[0] != "Admin access"]
+        if not request.user.is_superuser:
+            # Receptionists read the profile as text, and never see clinical content (SPEC.md §5)
+            # nor who may use the admin; a doctor's page is their week, not a patient's profile.
+            hidden = {PATIENT_INFORMATION} | ({"Profile"} if obj.role == Role.DOCTOR else set())
+            fieldsets = [
+                (title, {"fields": PROFILE_DISPLAY} if title == "Profile" else options)
+                for title, options in fieldsets
+                if title not in hidden
+            ]
+        if obj.role == Role.DOCTOR:
+            fieldsets = [*fieldsets, ("Leave", {"fields": ["leave_links"]})]
+        if obj.role == Role.PATIENT and _patient_appointments:
+            fieldsets = [*fieldsets[:2], ("Appointments", {"fields": ["appointments"]}), *fieldsets[2:]]
+        return fieldsets
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = UserChangeForm if obj is not None else UserAddForm
         form = super().get_form(request, obj, change=change, **kwargs)
-        form.acting_user_pk = request.user.pk
+        form.acting_user = request.user
         return form
 
     def get_readonly_fields(self, request, obj=None):
@@ -218,7 +398,7 @@ class UserAdmin(admin.ModelAdmin):
             return []
         if not request.user.is_superuser:
             return [field for _, options in self.get_fieldsets(request, obj) for field in options["fields"]]
-        return self.audit_fields
+        return [*self.audit_fields, "appointments", "leave_links"]
 
     def get_inlines(self, request, obj):
         if obj is not None and obj.role == Role.DOCTOR:
@@ -227,15 +407,47 @@ class UserAdmin(admin.ModelAdmin):
             return [FamilyMemberInline]
         return []
 
+    @admin.display(description="Age")
+    def age(self, user: User) -> str:
+        age = age_on(user.date_of_birth)
+        return "-" if age is None else str(age)
+
+    @admin.display(description="Leave")
+    def leave_links(self, user: User) -> str:
+        add = reverse("admin:accounts_doctorleave_add")
+        listing = reverse("admin:accounts_doctorleave_changelist")
+        return format_html(
+            '<a href="{}?doctor={}">Add leave or blocked time</a> · <a href="{}?q={}">All of this doctor\'s leave</a>',
+            add,
+            user.pk,
+            listing,
+            user.name,
+        )
+
+    @admin.display(description="Appointments")
+    def appointments(self, user: User) -> str:
+        return _patient_appointments[0](user) if _patient_appointments else ""
+
+    @admin.display(description="Address")
+    def address_display(self, user: User) -> str:
+        address = user.address or {}
+        parts = [address.get(key) for _, key, _ in ADDRESS_FIELDS]
+        return ", ".join(part for part in parts if part) or "-"
+
+    @admin.display(description="Emergency contact")
+    def emergency_contact_display(self, user: User) -> str:
+        contact = user.emergency_contact or {}
+        if not any(contact.get(key) for _, key, _ in CONTACT_FIELDS):
+            return "-"
+        relation = f" ({contact['relationship']})" if contact.get("relationship") else ""
+        return f"{contact.get('name') or ''}{relation} {contact.get('mobile_number') or ''}".strip()
+
     def has_change_permission(self, request, obj=None):
         if request.user.is_superuser:
             return True
-        # Receptionists "change" a doctor only through the schedule and leave inlines.
+        # Receptionists "change" a doctor only through the schedule inline.
         is_doctor = obj is None or obj.role == Role.DOCTOR
-        return is_doctor and (
-            request.user.has_perm("accounts.change_scheduleblock")
-            or request.user.has_perm("accounts.change_doctorleave")
-        )
+        return is_doctor and request.user.has_perm("accounts.change_scheduleblock")
 
     def has_delete_permission(self, request, obj=None):
         # Rows carry clinical records; accounts are deleted by anonymising (the action below).
@@ -256,27 +468,46 @@ class UserAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
+            return  # created by `user_create` in save_form
+        data = form.service_data() if isinstance(form, UserChangeForm) else {}
+        if data:
+            user_staff_update(actor=request.user, user=obj, data=data)
+
+    def save_formset(self, request, form, formset, change):
+        """Inlines write through the services too: the week through `doctor_schedule_replace`,
+        the doctor's profile through `user_profile_update`."""
+        doctor = form.instance
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        if formset.model is ScheduleBlock:
+            if formset.has_changed():
+                doctor_schedule_replace(doctor=doctor, schedule=schedule_blocks(formset))
             return
-        status_changed = "is_active" in form.changed_data
-        is_active, reason = obj.is_active, obj.status_reason
-        if status_changed:
-            obj.is_active = form.initial["is_active"]
-        obj.save()
-        if status_changed:
-            user_status_set(actor=request.user, user=obj, is_active=is_active, reason=reason)
-            obj.refresh_from_db()
+        if formset.model is DoctorProfile:
+            for profile_form in formset.forms:
+                if profile_form.has_changed() and profile_form.cleaned_data:
+                    fields = profile_form.cleaned_data
+                    info = {key: fields[key] for key in DOCTOR_EDITABLE_FIELDS if key in fields}
+                    user_profile_update(user=doctor, data={"doctor_info": info})
+            return
+        # Read-only inlines (family, leave, appointments) have nothing to save.
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        message = super().construct_change_message(request, form, formsets, add)
+        for formset in formsets or []:
+            if formset.model in (ScheduleBlock, DoctorProfile) and formset.has_changed():
+                name = "weekly schedule" if formset.model is ScheduleBlock else "doctor profile"
+                message.append({"changed": {"name": name, "object": str(form.instance), "fields": ["entries"]}})
+        return message
 
     @admin.action(description="Delete selected accounts (anonymise; clinical records are kept)")
     def delete_accounts(self, request, queryset):
-        if not request.user.is_superuser:
-            self.message_user(request, "Only admins can delete accounts.", messages.ERROR)
-            return
         if queryset.filter(pk=request.user.pk).exists():
             self.message_user(request, "Delete your own account from your profile, not here.", messages.ERROR)
             return
         users = list(queryset.filter(deleted_at__isnull=True))
         for user in users:
             user_delete_account(user=user)
+            self.log_change(request, user, "Deleted the account (anonymised; clinical records kept).")
         self.message_user(request, f"Deleted {len(users)} account(s).", messages.SUCCESS)
 
     def get_actions(self, request):
@@ -286,21 +517,10 @@ class UserAdmin(admin.ModelAdmin):
         return actions
 
 
-@admin.register(DoctorLeave)
-class DoctorLeaveAdmin(admin.ModelAdmin):
-    list_display = ["doctor", "date", "start_time", "end_time", "reason", "note"]
-    list_filter = ["reason", "date"]
-    search_fields = ["doctor__name", "note"]
-    date_hierarchy = "date"
-    fields = ["doctor", "date", "start_time", "end_time", "reason", "note"]
-    list_select_related = ["doctor"]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "doctor":
-            kwargs["queryset"] = User.objects.filter(role=Role.DOCTOR, is_active=True).order_by("name")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+def schedule_blocks(formset) -> list[dict]:
+    """The week a schedule formset describes, as `doctor_schedule_replace` takes it."""
+    return [
+        {key: form.cleaned_data[key] for key in ("day", "start_time", "end_time", "is_available")}
+        for form in formset.forms
+        if form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]

@@ -5,9 +5,12 @@ checks the shape and the view calls the sign-in service (accounts/views/admin_lo
 so the admin page answers exactly as the app's sign-in does.
 """
 
+from functools import wraps
+
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
@@ -15,6 +18,22 @@ from django.urls import reverse
 class StaffAdminSite(admin.AdminSite):
     site_header = "Arthomed administration"
     site_title = "Arthomed admin"
+
+    def admin_view(self, view, cacheable=False):
+        """Django's wrapper, except that a signed-in doctor or patient is refused with the admin's
+        styled 403 (arthomed/admin_errors.py) instead of being sent round the sign-in page.
+        Signing out stays open to them."""
+        inner = super().admin_view(view, cacheable)
+
+        @wraps(inner)
+        def guarded(request, *args, **kwargs):
+            if request.user.is_authenticated and not self.has_permission(request):
+                if request.path == reverse("admin:logout", current_app=self.name):
+                    return view(request, *args, **kwargs)
+                raise PermissionDenied
+            return inner(request, *args, **kwargs)
+
+        return guarded
 
     def login(self, request, extra_context=None):
         """Django's `AdminSite.login`, with the SMS-code view in place of the password one."""

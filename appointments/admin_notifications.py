@@ -58,8 +58,13 @@ class OutboundMessageAdmin(AdminRoleOnlyMixin, admin.ModelAdmin):
 
     @admin.action(description="Retry sending the selected failed or queued messages")
     def retry_sending(self, request, queryset):
-        queued = sum(outbound_message_retry(message=message) for message in queryset)
-        skipped = queryset.count() - queued
+        queued = skipped = 0
+        for message in queryset:
+            if outbound_message_retry(message=message):
+                queued += 1
+                self.log_change(request, message, "Queued for sending again.")
+            else:
+                skipped += 1
         self.message_user(request, f"{queued} message(s) queued for sending.", messages.SUCCESS)
         if skipped:
             self.message_user(

@@ -17,7 +17,7 @@ class AppointmentsConfig(AppConfig):
     name = "appointments"
 
     def ready(self) -> None:
-        from appointments import receivers
+        from appointments import admin_records, receivers  # noqa: F401 - admin_records registers its admin pages
 
         receivers.connect()
         post_migrate.connect(grant_receptionist_permissions, sender=self, dispatch_uid="appointments-receptionists")

@@ -206,6 +206,8 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "en-in"
+# Dates and 24-hour times as the clinic writes them, in the admin too (arthomed/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["arthomed.formats"]
 TIME_ZONE = env("TIME_ZONE", "Asia/Kolkata")
 CELERY_TIMEZONE = TIME_ZONE
 USE_I18N = True

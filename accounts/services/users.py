@@ -230,6 +230,46 @@ def doctor_schedule_replace(*, doctor: User, schedule: list[dict], slot_duration
     return doctor
 
 
+def user_status_check(*, actor: User, user: User, is_active: bool, reason: str = "") -> None:
+    """The rules of a status change, without making it (forms show them before saving)."""
+    if user.deleted_at is not None:
+        raise UserNotFound()
+    if user.pk == actor.pk and not is_active:
+        raise PermissionDenied("You cannot deactivate your own account")
+    if not is_active and not reason.strip():
+        raise ValidationFailed(errors=[{"field": "reason", "message": "A reason is required to deactivate a user"}])
+
+
+@transaction.atomic
+def user_staff_update(*, actor: User, user: User, data: dict) -> User:
+    """An admin's edit of any account (the Django admin's user page); partial like the profile update.
+
+    `data` may hold `mobile_number`, `is_verified`, `is_active` with `status_reason`, and the
+    keys of `user_profile_update` (name, email, profile, patient_info). Profile fields go through
+    `user_profile_update`; a status change through `user_status_set` (its reason rule, token
+    revocation); so the admin and the API apply the same rules.
+    """
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if "mobile_number" in data and data["mobile_number"] != locked.mobile_number:
+        number = normalize_mobile(data["mobile_number"])
+        if User.objects.filter(mobile_number=number).exclude(pk=locked.pk).exists():
+            raise AlreadyExists("A user with this mobile number already exists")
+        locked.mobile_number = number
+    if "is_verified" in data:
+        locked.is_verified = data["is_verified"]
+    locked.save(update_fields=["mobile_number", "is_verified", "updated_at"])
+    profile_keys = ("name", "email", "profile", "patient_info")
+    profile_data = {key: data[key] for key in profile_keys if key in data}
+    if profile_data:
+        if locked.role != Role.PATIENT:
+            profile_data.pop("patient_info", None)
+        user_profile_update(user=locked, data=profile_data)
+    if "is_active" in data and data["is_active"] != locked.is_active:
+        user_status_set(actor=actor, user=locked, is_active=data["is_active"], reason=data.get("status_reason", ""))
+    locked.refresh_from_db()
+    return locked
+
+
 @transaction.atomic
 def user_status_set(*, actor: User, user: User, is_active: bool, reason: str = "") -> User:
     """Activate or deactivate an account, recording why, who and when.
@@ -238,12 +278,7 @@ def user_status_set(*, actor: User, user: User, is_active: bool, reason: str = "
     deactivate themselves (the clinic would risk losing its last way in).
     """
     user = User.objects.select_for_update().get(pk=user.pk)
-    if user.deleted_at is not None:
-        raise UserNotFound()
-    if user.pk == actor.pk and not is_active:
-        raise PermissionDenied("You cannot deactivate your own account")
-    if not is_active and not reason.strip():
-        raise ValidationFailed(errors=[{"field": "reason", "message": "A reason is required to deactivate a user"}])
+    user_status_check(actor=actor, user=user, is_active=is_active, reason=reason)
     user.is_active = is_active
     user.status_reason = reason.strip()
     user.status_updated_at = timezone.now()

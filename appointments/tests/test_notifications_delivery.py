@@ -115,6 +115,12 @@ def test_admin_retry_action_resends_failed_messages_only(
     assert len(sms.outbox) == 2  # the already-sent reminder was not sent twice
     assert "1 message(s) queued" in request._messages.texts[0]
     assert "1 message(s) skipped" in request._messages.texts[1]
+    # The retry is in the admin's history, on the message retried only.
+    from django.contrib.admin.models import LogEntry
+
+    assert list(LogEntry.objects.values_list("object_id", "change_message")) == [
+        (str(failed.pk), "Queued for sending again.")
+    ]
 
 
 def test_stale_queued_messages_are_handed_over_again(appointment, django_capture_on_commit_callbacks, time_machine):

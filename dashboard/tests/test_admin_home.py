@@ -64,4 +64,7 @@ def test_receptionist_sees_todays_queue(receptionist, today_visits):
 def test_doctors_do_not_get_the_admin(doctor):
     client = Client()
     client.force_login(doctor)
-    assert client.get("/admin/").status_code == 302
+    # Signed in but not staff: the admin's styled 403, not the home page (arthomed/tests/test_admin_access.py).
+    response = client.get("/admin/")
+    assert response.status_code == 403
+    assert 'id="todays-queue"' not in response.content.decode()
