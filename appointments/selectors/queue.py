@@ -89,9 +89,11 @@ class DayTiming:
         return max(scheduled, now + patients_ahead * self.consultation)
 
 
-def doctor_day_timing(*, doctor: User, day: dt.date) -> DayTiming:
-    """The delay and the visit length used for estimates of `doctor`'s `day`."""
-    doctor_day = doctor_day_get(doctor=doctor, day=day)
+def doctor_day_timing(*, doctor: User, day: dt.date, doctor_day: DoctorDay | bool | None = False) -> DayTiming:
+    """The delay and the visit length used for estimates of `doctor`'s `day` (`doctor_day`: already read,
+    row or None; False: read it here)."""
+    if doctor_day is False:
+        doctor_day = doctor_day_get(doctor=doctor, day=day)
     average = doctor_average_consultation(doctor_id=doctor.pk, day=day)
     return DayTiming(
         delay_minutes=doctor_day.delay_minutes if doctor_day else 0,
@@ -185,8 +187,8 @@ def doctor_day_queue_items(*, doctor: User, day: dt.date, now: dt.datetime | Non
     """`GET /users/doctors/:id/queue`: the day's delay, who is being seen (since when), and the queue in
     order, each waiting appointment with its position and estimated start (as `appointment_queue_info`)."""
     now = now or timezone.now()
-    timing = doctor_day_timing(doctor=doctor, day=day)
     doctor_day = doctor_day_get(doctor=doctor, day=day)
+    timing = doctor_day_timing(doctor=doctor, day=day, doctor_day=doctor_day)
     queue = doctor_day_queue(doctor=doctor, day=day)
     waiting = [
         {
