@@ -26,11 +26,8 @@ from appointments.selectors.appointments import (
     appointments_staff_list,
     appointments_visible_to,
 )
-<<<<<<< HEAD
 from appointments.selectors.payments import has_receipt
-=======
 from appointments.selectors.queue import appointment_queue_info
->>>>>>> queue
 from appointments.selectors.slots import doctor_day_slots, doctor_month_calendar
 from appointments.serializers.booking import (
     AppointmentBookInputSerializer,
@@ -72,12 +69,8 @@ from arthomed.api.parsers import SafeJSONParser
 from arthomed.api.permissions import IsAdmin, IsDoctor, IsPatient, IsReceptionist, IsStaff
 from arthomed.api.responses import ok
 from arthomed.api.schema import data_of, paginated
-<<<<<<< HEAD
 from arthomed.core.errors import InvalidStatusTransition, PaymentNotRecorded, ValidationFailed
-=======
-from arthomed.core.errors import InvalidStatusTransition, ValidationFailed
 from arthomed.core.roles import STAFF_ROLES
->>>>>>> queue
 from files.upload_handlers import LimitedUploadMixin
 
 TAGS = ["appointments"]
