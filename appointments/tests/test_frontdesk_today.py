@@ -103,7 +103,7 @@ class TestWhatItShows:
         AppointmentFactory(patient=rahul, family_member=child, doctor=arjun, starts_at=clinic_dt(MONDAY, 9, 30))
         AppointmentFactory(patient=rahul, doctor=arjun, starts_at=clinic_dt(MONDAY, 9) + dt.timedelta(days=1))
         html = page(desk.get(TODAY))
-        assert "Dr Arjun Mehta · Arthroscopy · 09:00–13:00" in html
+        assert "Dr Arjun Mehta · Arthroscopy · 09:00\N{EN DASH}13:00" in html
         assert "Rahul Sharma (M, 34)" in html and "9876500001" in html and "Knee pain" in html
         assert "Priya Sharma (F, 10)" in html and "child of Rahul Sharma" in html
         assert "09:00" in html and "09:30" in html
