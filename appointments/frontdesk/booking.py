@@ -199,9 +199,14 @@ def _flow(request, mode: str):
             return response
     search = (request.GET.get("q") or "").strip()
     doctors = list(active_doctors().order_by("name", "id"))
-    doctor_pk = parse_uuid(request.GET.get("doctor"))
+    # After a refused booking the page shows the same doctor and day again, with the message.
+    doctor_pk = parse_uuid(request.GET.get("doctor") or request.POST.get("book-doctor"))
     doctor = next((d for d in doctors if d.pk == doctor_pk), None)
-    day = timezone.localdate() if mode == WALK_IN else day_param(request.GET.get("date"))
+    day = (
+        timezone.localdate()
+        if mode == WALK_IN
+        else day_param(request.GET.get("date") or request.POST.get("book-appointment_date"))
+    )
     slots = staff_free_slots(doctor=doctor_get(doctor.pk), day=day) if doctor and mode == BOOK else []
     initial = {"doctor": doctor.pk if doctor else None, "appointment_date": day}
     context = admin_context(
