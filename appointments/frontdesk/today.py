@@ -123,11 +123,26 @@ def _run(request, appointment, action: str, data: dict) -> str:
     return f"Checked in (token {checked.token_number})"
 
 
+TITLES = {
+    "check-in": "Check in",
+    "confirm": "Confirm",
+    "no-show": "Mark no-show",
+    "reject": "Reject",
+    "cancel": "Cancel",
+    "reschedule": "Reschedule",
+}
+
+
 def _form_page(request, appointment, action: str, form, *, slots=None, slot_day=None):
-    template = "admin/frontdesk/reschedule.html" if action == "reschedule" else "admin/frontdesk/reason.html"
+    if action == "reschedule":
+        template = "admin/frontdesk/reschedule.html"
+    elif action in NEEDS_REASON:
+        template = "admin/frontdesk/reason.html"
+    else:
+        template = "admin/frontdesk/confirm.html"
     context = admin_context(
         request,
-        title=f"{NEEDS_REASON.get(action, 'Reschedule')} appointment",
+        title=f"{TITLES[action]}: appointment",
         appointment=appointment,
         person=appointment.family_member or appointment.patient,
         action=action,
@@ -148,13 +163,12 @@ def _reschedule_page(request, appointment, form):
     return _form_page(request, appointment, "reschedule", form, slots=slots, slot_day=slot_day)
 
 
-def _confirmation_step(request, appointment, action: str, back: str):
-    """What a GET shows: the reason page (reject, cancel) or the free slots (reschedule); else back, doing nothing."""
-    if action in NEEDS_REASON:
-        return _form_page(request, appointment, action, ReasonForm())
+def _confirmation_step(request, appointment, action: str):
+    """What a GET shows, changing nothing: the reason page (reject, cancel), the free slots (reschedule), or
+    a one-button confirmation (the links of the appointment's change page; the board posts directly)."""
     if action == "reschedule":
         return _reschedule_page(request, appointment, RescheduleForm())
-    return redirect(back)
+    return _form_page(request, appointment, action, ReasonForm() if action in NEEDS_REASON else None)
 
 
 def appointment_act(request, appointment_id, action: str):
@@ -163,9 +177,9 @@ def appointment_act(request, appointment_id, action: str):
     if action not in ACTIONS:
         raise Http404("Unknown action")
     appointment = _appointment(request, appointment_id)
-    back = safe_next(request, board_url(appointment.appointment_date))
     if request.method != "POST":
-        return _confirmation_step(request, appointment, action, back)
+        return _confirmation_step(request, appointment, action)
+    back = safe_next(request, board_url(appointment.appointment_date))
     data: dict = {}
     if action in NEEDS_REASON or action == "reschedule":
         form = (ReasonForm if action in NEEDS_REASON else RescheduleForm)(request.POST)
