@@ -272,3 +272,16 @@ class TestRowActions:
     def test_a_foreign_next_is_not_followed(self, desk, pending):
         response = desk.post(f"/admin/frontdesk/appointment/{pending.pk}/confirm/", {"next": "https://evil.example/"})
         assert response["Location"] == f"{TODAY}?date=2026-03-02"
+
+
+class TestAdminHome:
+    def test_the_home_leads_the_desk_to_the_board(self, desk, admin_user):
+        for client in (desk, signed_in(admin_user)):
+            html = page(client.get("/admin/"))
+            assert 'id="front-desk"' in html
+            assert f'href="{TODAY}"' in html
+            assert 'href="/admin/frontdesk/book/"' in html and 'href="/admin/frontdesk/walk-in/"' in html
+
+    def test_the_home_tables_size_their_own_columns(self, desk):
+        html = page(desk.get("/admin/"))
+        assert ".dashboard #todays-queue table th" in html and "width:auto" in html
