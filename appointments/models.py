@@ -272,6 +272,7 @@ class NotificationKind(models.TextChoices):
     FEEDBACK_REQUEST = "feedback-request", "Feedback request"
     EXPIRED = "expired", "Expired"
     FOLLOW_UP_REMINDER = "follow-up-reminder", "Follow-up reminder"
+    RUNNING_LATE = "running-late", "Doctor running late"
 
 
 class Notification(models.Model):

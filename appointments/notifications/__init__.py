@@ -24,6 +24,7 @@ from appointments.notifications.messages import (
     notify_rejected,
     notify_reminder,
     notify_rescheduled,
+    notify_running_late,
     render_sms,
 )
 from appointments.notifications.reminders import (
@@ -52,6 +53,7 @@ __all__ = [
     "notify_rejected",
     "notify_reminder",
     "notify_rescheduled",
+    "notify_running_late",
     "outbound_message_enqueue",
     "outbound_message_record_status",
     "outbound_message_retry",

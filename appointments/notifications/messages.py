@@ -10,10 +10,11 @@ SMS wording lives in `templates/sms/<kind>.txt` (plain Django templates the clin
 edit). Variables: patient_name, doctor_name, date, time, clinic, status, reason,
 refund_amount, previous_date, previous_time, appointment, for_member (" for <member's name>"
 when the visit is a family member's, else empty); follow-up-reminder also member_name (empty for
-the holder), follow_up_date, follow_up_note.
+the holder), follow_up_date, follow_up_note; running-late also delay_minutes (0: the delay is cleared) and
+expected_time (HH:MM, the start plus the delay).
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -35,6 +36,7 @@ TITLES = {
     NotificationKind.FEEDBACK_REQUEST: "How was your visit?",
     NotificationKind.EXPIRED: "Appointment request expired",
     NotificationKind.FOLLOW_UP_REMINDER: "Follow-up visit due",
+    NotificationKind.RUNNING_LATE: "Doctor running late",
 }
 
 
@@ -138,3 +140,10 @@ def notify_completed(*, appointment: Appointment) -> Notification:
 
 def notify_expired(*, appointment: Appointment) -> Notification:
     return notification_send(appointment=appointment, kind=NotificationKind.EXPIRED)
+
+
+def notify_running_late(*, appointment: Appointment, minutes: int) -> Notification:
+    """The doctor runs `minutes` late today (0: back on time); the patient's expected start is said too."""
+    expected = timezone.localtime(appointment.starts_at + timedelta(minutes=minutes))
+    extra = {"delay_minutes": minutes, "expected_time": f"{expected:%H:%M}"}
+    return notification_send(appointment=appointment, kind=NotificationKind.RUNNING_LATE, extra=extra)

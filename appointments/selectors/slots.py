@@ -21,7 +21,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import WEEKDAYS, DoctorLeave, User
-from appointments.models import ACTIVE_STATUSES, Appointment
+from appointments.models import ACTIVE_STATUSES, Appointment, AppointmentKind
 from appointments.selectors.appointments import appointments_with_details
 from arthomed.core.errors import SlotUnavailable
 
@@ -93,18 +93,25 @@ def clinic_datetime(day: date, at: time) -> datetime:
     return datetime.combine(day, at, tzinfo=timezone.get_default_timezone())
 
 
-def _booking_window(now: datetime) -> tuple[datetime, date]:
-    """(earliest bookable start, last bookable clinic date) at `now`."""
-    earliest = now + timedelta(minutes=settings.BOOKING_MIN_NOTICE_MINUTES)
+def _booking_window(now: datetime, *, min_notice: bool = True) -> tuple[datetime, date]:
+    """(earliest bookable start, last bookable clinic date) at `now`.
+
+    `min_notice=False` (staff bookings, SPEC.md §10) offers every slot not yet started.
+    """
+    earliest = now + timedelta(minutes=settings.BOOKING_MIN_NOTICE_MINUTES if min_notice else 0)
     last_day = timezone.localdate(now) + timedelta(days=settings.BOOKING_HORIZON_DAYS)
     return earliest, last_day
 
 
 def _busy_by_day(doctor: User, first: date, last: date, exclude_id=None) -> dict[date, list[tuple]]:
-    """Active appointments of the doctor between two clinic dates, as (starts_at, ends_at) per clinic date."""
+    """Active appointments of the doctor between two clinic dates, as (starts_at, ends_at) per clinic date.
+
+    Walk-in places take no slot (SPEC.md §10): only scheduled bookings hold one.
+    """
     start, end = clinic_datetime(first, time.min), clinic_datetime(last + timedelta(days=1), time.min)
     rows = Appointment.objects.filter(
         doctor=doctor,
+        kind=AppointmentKind.SCHEDULED,
         status__in=ACTIVE_STATUSES,
         starts_at__lt=end,
         starts_at__gte=start - _OVERLAP_LOOKBACK,
@@ -207,9 +214,9 @@ class _DayContext:
     last_day: date
 
 
-def _day_context(doctor: User, day: date, now: datetime | None) -> _DayContext:
+def _day_context(doctor: User, day: date, now: datetime | None, *, min_notice: bool = True) -> _DayContext:
     now = now or timezone.now()
-    earliest, last_day = _booking_window(now)
+    earliest, last_day = _booking_window(now, min_notice=min_notice)
     return _DayContext(
         doctor_id=doctor.pk,
         blocks=list(doctor.schedule_blocks.all()),
@@ -234,12 +241,20 @@ def _slots_of(day: date, context: _DayContext, *, busy: list[tuple], leave: list
     )
 
 
-def doctor_day_slots(*, doctor: User, day: date, now: datetime | None = None, exclude_appointment_id=None) -> DaySlots:
+def doctor_day_slots(
+    *,
+    doctor: User,
+    day: date,
+    now: datetime | None = None,
+    exclude_appointment_id=None,
+    min_notice: bool = True,
+) -> DaySlots:
     """All slots of `doctor` on the clinic date `day`. `doctor` comes from `doctor_get` (schedule prefetched).
 
-    `exclude_appointment_id` ignores one appointment's own hold (an appointment being rescheduled).
+    `exclude_appointment_id` ignores one appointment's own hold (an appointment being rescheduled);
+    `min_notice=False` is the front desk's view: every slot not yet started is offered (SPEC.md §10).
     """
-    context = _day_context(doctor, day, now)
+    context = _day_context(doctor, day, now, min_notice=min_notice)
     busy = _busy_by_day(doctor, day, day, exclude_appointment_id)[day]
     slots = _slots_of(day, context, busy=busy, leave=context.leave)
     reason = _day_reason(day, slots=slots, blocks=context.blocks, now=context.now, last_day=context.last_day)
@@ -262,10 +277,19 @@ def _refusal(day: date, start: time, context: _DayContext) -> str:
 
 
 def bookable_slot_get(
-    *, doctor: User, day: date, start: time, now: datetime | None = None, exclude_appointment_id=None
+    *,
+    doctor: User,
+    day: date,
+    start: time,
+    now: datetime | None = None,
+    exclude_appointment_id=None,
+    min_notice: bool = True,
 ) -> Slot:
-    """The free, offered slot of `doctor` starting at `day` `start`, or SLOT_UNAVAILABLE with the reason."""
-    context = _day_context(doctor, day, now)
+    """The free, offered slot of `doctor` starting at `day` `start`, or SLOT_UNAVAILABLE with the reason.
+
+    `min_notice=False` (staff bookings) accepts any slot not yet started.
+    """
+    context = _day_context(doctor, day, now, min_notice=min_notice)
     starts_at = clinic_datetime(day, start)
     if starts_at <= context.now:
         raise slot_unavailable(SlotRefusal.PAST)
@@ -280,6 +304,19 @@ def bookable_slot_get(
                 raise slot_unavailable(SlotRefusal.TAKEN)
             return slot
     raise slot_unavailable(_refusal(day, start, context))
+
+
+def doctor_walk_in_refusal(*, doctor: User, day: date, now: datetime) -> str | None:
+    """Why `doctor` takes no walk-in on `day` at `now` (None when they do): not working that day
+    (`day-off`), on whole-day leave (`on-leave`), or their last block of the day has ended (`past`)."""
+    blocks = _working_blocks(list(doctor.schedule_blocks.all()), day)
+    if not blocks:
+        return SlotRefusal.DAY_OFF
+    if any(item.is_whole_day for item in _leave_by_day(doctor, day, day)[day]):
+        return SlotRefusal.ON_LEAVE
+    if max(clinic_datetime(day, block.end_time) for block in blocks) <= now:
+        return SlotRefusal.PAST
+    return None
 
 
 def doctor_month_calendar(*, doctor: User, year: int, month: int, now: datetime | None = None) -> list[dict]:

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from accounts.models import DoctorLeave, LeaveReason
 from accounts.serializers.family import FamilyMemberInputSerializer
-from appointments.models import PurposeOfVisit
+from appointments.models import AppointmentKind, PurposeOfVisit
 from arthomed.api.fields import (
     CLINIC_MAX_YEAR,
     CLINIC_MIN_YEAR,
@@ -91,7 +91,19 @@ class CalendarOutputSerializer(serializers.Serializer):
 class AppointmentBookInputSerializer(serializers.Serializer):
     doctor_id = serializers.CharField(max_length=64)
     appointment_date = ClinicDateField()
-    appointment_time = ClockTimeField()
+    appointment_time = ClockTimeField(
+        required=False,
+        help_text="The slot's start, HH:MM. Required, except for a walk-in (which must not send it).",
+    )
+    kind = serializers.ChoiceField(
+        choices=AppointmentKind.choices,
+        default=AppointmentKind.SCHEDULED,
+        help_text=(
+            "`walk-in` (receptionist, admin; appointmentDate today, no appointmentTime): the doctor's next free "
+            "slot today, or, when none is left, an extra walk-in place at the current time (answered with kind "
+            "`walk-in`); either way confirmed and checked in at once with a token. Patients: 403."
+        ),
+    )
     purpose_of_visit = serializers.CharField(
         min_length=1,
         max_length=100,

@@ -65,6 +65,7 @@ from arthomed.api.permissions import IsAdmin, IsDoctor, IsPatient, IsReceptionis
 from arthomed.api.responses import ok
 from arthomed.api.schema import data_of, paginated
 from arthomed.core.errors import InvalidStatusTransition, ValidationFailed
+from arthomed.core.roles import STAFF_ROLES
 from files.upload_handlers import LimitedUploadMixin
 
 TAGS = ["appointments"]
@@ -175,7 +176,9 @@ class AppointmentViewSet(LimitedUploadMixin, mixins.ListModelMixin, mixins.Retri
     def slots(self, request):
         query = validated(SlotsQueryInputSerializer, request, data=request.query_params)
         doctor = doctor_get(query["doctor_id"])
-        day_slots = doctor_day_slots(doctor=doctor, day=query["date"])
+        # The front desk books any slot not yet started (SPEC.md §10); patients see the minimum notice.
+        by_staff = getattr(request.user, "role", None) in STAFF_ROLES
+        day_slots = doctor_day_slots(doctor=doctor, day=query["date"], min_notice=not by_staff)
         context = {"consultation_fee": doctor.doctor_profile.consultation_fee}
         return ok(SlotsOutputSerializer(day_slots, context=context).data, "Slots retrieved successfully")
 
