@@ -15,10 +15,9 @@ from accounts.models import WEEKDAYS, DoctorLeave, User
 from accounts.selectors.family import age_on
 from accounts.selectors.people import active_doctors
 from appointments.models import Appointment, AppointmentStatus, DoctorDay, PaymentStatus
+from appointments.selectors.queue import BOARD_ORDER
 
 S = AppointmentStatus
-# Board order of a doctor's day: who is with the doctor, then the checked-in queue, then the rest.
-_IN_ROOM, _WAITING, _OPEN, _DONE = range(4)
 
 
 @dataclass
@@ -52,18 +51,6 @@ class DoctorColumn:
     on_leave: bool = False
 
 
-def _board_rank(appointment: Appointment) -> tuple:
-    if appointment.status == S.IN_PROGRESS:
-        group = _IN_ROOM
-    elif appointment.status == S.CONFIRMED and appointment.checked_in_at:
-        group = _WAITING
-    elif appointment.status in (S.PENDING, S.CONFIRMED):
-        group = _OPEN
-    else:
-        group = _DONE
-    return (group, appointment.appointment_time, appointment.token_number or 0)
-
-
 def row_actions(appointment: Appointment, *, now: datetime) -> list[str]:
     """The lifecycle actions the board offers for a row; the services still decide (their 409 is shown)."""
     today = timezone.localdate(now)
@@ -92,11 +79,18 @@ def _row(appointment: Appointment, *, now: datetime) -> BoardRow:
 
 
 def board_get(*, day: date, now: datetime | None = None) -> list[DoctorColumn]:
-    """Per doctor working on `day` (a weekly block that day) or holding appointments that day, by name."""
+    """Per doctor working on `day` (a weekly block that day) or holding appointments that day, by name.
+
+    Each doctor's rows are `doctor_day_board`'s (selectors.queue) in its BOARD_ORDER, read for all
+    doctors in one query rather than one per doctor.
+    """
     now = now or timezone.now()
     weekday = WEEKDAYS[day.weekday()]
     appointments = list(
-        Appointment.objects.filter(appointment_date=day).select_related("patient", "family_member").only(*BOARD_FIELDS)
+        Appointment.objects.filter(appointment_date=day)
+        .select_related("patient", "family_member")
+        .only(*BOARD_FIELDS)
+        .order_by(*BOARD_ORDER)
     )
     with_bookings = {appointment.doctor_id for appointment in appointments}
     doctors = list(
@@ -119,7 +113,7 @@ def board_get(*, day: date, now: datetime | None = None) -> list[DoctorColumn]:
             for block in doctor.schedule_blocks.all()
             if block.day == weekday and block.is_available
         ]
-        rows = [_row(a, now=now) for a in sorted(by_doctor.get(doctor.pk, []), key=_board_rank)]
+        rows = [_row(a, now=now) for a in by_doctor.get(doctor.pk, [])]
         columns.append(
             DoctorColumn(
                 doctor=doctor,
@@ -148,6 +142,7 @@ BOARD_FIELDS = (
     "kind",
     "token_number",
     "checked_in_at",
+    "created_at",
     "purpose_of_visit",
     "reason",
     "payment_status",

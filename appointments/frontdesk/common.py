@@ -1,8 +1,7 @@
 """What every front-desk page shares: who may open it, the admin's chrome, service errors as messages."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
@@ -52,11 +51,9 @@ def safe_next(request, fallback: str) -> str:
 
 
 def staff_free_slots(*, doctor, day: date, now: datetime | None = None, exclude_appointment_id=None) -> list[Slot]:
-    """The day's free slots from the API's slot selector, as staff may book them: not yet started and
-    within the horizon, but inside BOOKING_MIN_NOTICE_MINUTES too (staff bookings ignore the notice)."""
-    now = now or timezone.now()
-    last_day = timezone.localdate(now) + timedelta(days=settings.BOOKING_HORIZON_DAYS)
-    if day > last_day:
-        return []
-    day_slots = doctor_day_slots(doctor=doctor, day=day, now=now, exclude_appointment_id=exclude_appointment_id)
-    return [slot for slot in day_slots.slots if not slot.is_booked and slot.starts_at > now]
+    """The day's free slots from the API's slot selector as staff book them: inside
+    BOOKING_MIN_NOTICE_MINUTES too (`min_notice=False`), never started ones, within the horizon."""
+    day_slots = doctor_day_slots(
+        doctor=doctor, day=day, now=now, exclude_appointment_id=exclude_appointment_id, min_notice=False
+    )
+    return day_slots.available
