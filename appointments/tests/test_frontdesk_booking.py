@@ -188,3 +188,48 @@ class TestBookAPhoneCaller:
             html = page(desk.get(BOOK, {"patient": str(kumar.pk), "doctor": str(arjun.pk), "date": "2026-03-02"}))
         assert 'value="10:00"' in html  # 20 minutes ahead: inside BOOKING_MIN_NOTICE_MINUTES
         assert 'value="09:30"' not in html  # started: never the past
+
+
+class TestWalkIn:
+    WALK_IN = "/admin/frontdesk/walk-in/"
+
+    def walk_in(self, client, patient, doctor, member=None):
+        query = f"patient={patient.pk}" + (f"&member={member.pk}" if member else "")
+        data = {"step": "book", "book-doctor": str(doctor.pk), "book-purpose_of_visit": "Back pain"}
+        return client.post(f"{self.WALK_IN}?{query}", data)
+
+    def test_a_walk_in_gets_the_next_free_slot_checked_in_with_a_token(self, desk, kumar, arjun):
+        with time_machine.travel(clinic_dt(MONDAY, 9, 40), tick=False):
+            response = self.walk_in(desk, kumar, arjun)
+            assert response.status_code == 302
+            appointment = Appointment.objects.get(patient=kumar)
+            assert (appointment.status, appointment.appointment_date) == (S.CONFIRMED, MONDAY)
+            assert appointment.appointment_time == dt.time(10, 0)  # inside the minimum notice: staff may
+            assert appointment.token_number == 1 and appointment.checked_in_at is not None
+            entry = LogEntry.objects.get(object_id=str(appointment.pk))
+            assert entry.change_message == "Walk-in added for Ravi Kumar: 2026-03-02 10:00, token 1"
+
+    def test_a_full_day_gives_an_extra_walk_in_place(self, desk, kumar, arjun, make_user):
+        with time_machine.travel(clinic_dt(MONDAY, 12, 10), tick=False):
+            AppointmentFactory(
+                patient=make_user(), doctor=arjun, starts_at=clinic_dt(MONDAY, 12, 30), status=S.CONFIRMED
+            )
+            self.walk_in(desk, kumar, arjun)
+            appointment = Appointment.objects.get(patient=kumar)
+            assert appointment.kind == "walk-in" and appointment.appointment_time == dt.time(12, 10)
+
+    def test_a_walk_in_for_a_family_member(self, desk, kumar, arjun):
+        anya = FamilyMemberFactory(account=kumar, name="Anya Kumar", relation="child")
+        with time_machine.travel(clinic_dt(MONDAY, 9, 40), tick=False):
+            self.walk_in(desk, kumar, arjun, member=anya)
+        assert Appointment.objects.get(patient=kumar).family_member == anya
+
+    def test_a_doctor_off_today_is_a_message(self, desk, kumar, arjun):
+        html = page(self.walk_in(desk, kumar, arjun))  # Sunday: Dr Arjun works Mondays
+        assert "Selected time slot is not available (reason: day-off)" in html
+        assert not Appointment.objects.exists()
+
+    def test_book_a_slot_inside_the_minimum_notice(self, desk, kumar, arjun):
+        with time_machine.travel(clinic_dt(MONDAY, 9, 40), tick=False):
+            book_step(desk, f"patient={kumar.pk}", arjun, at="10:00")
+        assert Appointment.objects.get(patient=kumar).appointment_time == dt.time(10, 0)

@@ -285,3 +285,41 @@ class TestAdminHome:
     def test_the_home_tables_size_their_own_columns(self, desk):
         html = page(desk.get("/admin/"))
         assert ".dashboard #todays-queue table th" in html and "width:auto" in html
+
+
+class TestQueueActions:
+    """Check-in and the running-late delay, through the queue services (SPEC.md §12)."""
+
+    def test_check_in_gives_a_token(self, desk, arjun, rahul):
+        confirmed = AppointmentFactory(patient=rahul, doctor=arjun, starts_at=clinic_dt(MONDAY, 9), status=S.CONFIRMED)
+        assert f"/admin/frontdesk/appointment/{confirmed.pk}/check-in/" in page(desk.get(TODAY))
+        html = page(act(desk, confirmed, "check-in"))
+        confirmed.refresh_from_db()
+        assert confirmed.token_number == 1 and confirmed.checked_in_at is not None
+        assert "Checked in (token 1)" in html
+        assert logged(confirmed) == ["Checked in (token 1)"]
+        board = page(desk.get(TODAY))
+        assert "#1" in board and "08:00" in board  # token and check-in time on the row
+        assert f"/admin/frontdesk/appointment/{confirmed.pk}/check-in/" not in board
+
+    def test_checking_in_twice_is_a_message(self, desk, arjun, rahul):
+        confirmed = AppointmentFactory(patient=rahul, doctor=arjun, starts_at=clinic_dt(MONDAY, 9), status=S.CONFIRMED)
+        act(desk, confirmed, "check-in")
+        html = page(act(desk, confirmed, "check-in"))
+        assert "This status change is not allowed" in html
+        assert logged(confirmed) == ["Checked in (token 1)"]
+
+    def test_the_delay_is_set_shown_and_logged(self, desk, arjun, rahul, django_capture_on_commit_callbacks):
+        AppointmentFactory(patient=rahul, doctor=arjun, starts_at=clinic_dt(MONDAY, 11), status=S.CONFIRMED)
+        with django_capture_on_commit_callbacks(execute=True):
+            html = page(desk.post(f"/admin/frontdesk/doctor/{arjun.pk}/delay/", {"minutes": "20"}, follow=True))
+        assert "running 20 min late" in html and "Dr Arjun Mehta: Running 20 min late." in html
+        entry = LogEntry.objects.get(object_id=str(arjun.pk))
+        assert entry.change_message == "Running 20 min late"
+        assert [message.to for message in sms.outbox] == ["+919876500001"]
+
+    @pytest.mark.parametrize("minutes", ["", "-5", "241", "abc"])
+    def test_a_bad_delay_changes_nothing(self, desk, arjun, minutes):
+        html = page(desk.post(f"/admin/frontdesk/doctor/{arjun.pk}/delay/", {"minutes": minutes}, follow=True))
+        assert "Delay: enter whole minutes from 0 to 240." in html
+        assert not LogEntry.objects.exists()
