@@ -127,7 +127,8 @@ def board_get(*, day: date, now: datetime | None = None) -> list[DoctorColumn]:
 
 
 def pending_count() -> int:
-    return Appointment.objects.filter(status=S.PENDING, starts_at__gte=timezone.now()).count()
+    """Bookings waiting for confirmation: the count of the pending list the board links to."""
+    return Appointment.objects.filter(status=S.PENDING).count()
 
 
 # What the board shows, and nothing else: no clinical column is ever read for it.
