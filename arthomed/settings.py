@@ -206,6 +206,8 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "en-in"
+# 24-hour HH:MM in the admin (arthomed/formats/en_IN): Django's own en formats are 12-hour.
+FORMAT_MODULE_PATH = ["arthomed.formats"]
 TIME_ZONE = env("TIME_ZONE", "Asia/Kolkata")
 CELERY_TIMEZONE = TIME_ZONE
 USE_I18N = True

@@ -1,4 +1,4 @@
-"""The front desk in a real headless Chromium at 1366×768 (SPEC.md §10): every page fits without
+"""The front desk in a real headless Chromium at 1366x768 (SPEC.md §10): every page fits without
 horizontal scrolling, and the Today board refreshes itself without losing a half-filled form.
 
 Screenshots go to bench/results/frontdesk/ (CI artifacts, not committed). Debian's `chromium` is

@@ -323,3 +323,11 @@ class TestQueueActions:
         html = page(desk.post(f"/admin/frontdesk/doctor/{arjun.pk}/delay/", {"minutes": minutes}, follow=True))
         assert "Delay: enter whole minutes from 0 to 240." in html
         assert not LogEntry.objects.exists()
+
+
+def test_a_staff_account_without_the_desk_permissions_gets_the_admins_403(receptionist):
+    receptionist.groups.clear()  # out of the "Receptionists" group: staff, but may not act on appointments
+    for url in (TODAY, BOARD, "/admin/frontdesk/book/"):
+        response = signed_in(receptionist).get(url)
+        assert response.status_code == 403
+        assert "Your account may not open this page" in response.content.decode()
