@@ -32,7 +32,7 @@ dev-venv: $(VENV)/.installed-dev
 run: venv .env
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v0
-	$(PY) manage.py seed_demo --if-empty --appointments 300
+	$(PY) manage.py seed_demo --if-empty --today --appointments 300
 	@echo ""
 	@echo "  Arthomed API   http://localhost:$(PORT)/api"
 	@echo "  Swagger UI     http://localhost:$(PORT)/api-docs"

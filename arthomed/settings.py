@@ -348,6 +348,7 @@ SPECTACULAR_SETTINGS = {
         "AppointmentStatusEnum": "appointments.models.AppointmentStatus",
         "PaymentStatusEnum": "appointments.models.PaymentStatus",
         "NotificationKindEnum": "appointments.models.NotificationKind",
+        "AppointmentKindEnum": "appointments.models.AppointmentKind",
         "ErrorCodeEnum": "arthomed.api.schema.ERROR_CODES",
         "PaymentMethodEnum": "appointments.models.PaymentMethod",
         "RefundStatusEnum": "appointments.models.RefundStatus",

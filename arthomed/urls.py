@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/", include("files.urls")),
     path("api/", include("dashboard.urls")),
     path("", include("accounts.urls_pages")),
+    path("", include("appointments.display_urls")),
     # Anything else under /api answers a JSON 404, never Django's HTML page.
     re_path(r"^api(?:/.*)?$", api_not_found),
 ]

@@ -12,14 +12,22 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Case, Count, DecimalField, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, DecimalField, Prefetch, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import WEEKDAYS, ScheduleBlock, User
-from appointments.models import ACTIVE_STATUSES, Appointment, AppointmentStatus, PaymentStatus, RefundStatus
+from appointments.models import (
+    ACTIVE_STATUSES,
+    Appointment,
+    AppointmentStatus,
+    AppointmentStatusChange,
+    PaymentStatus,
+    RefundStatus,
+)
 from appointments.notifications import notification_unread_count
 from appointments.selectors.follow_ups import follow_ups_open
+from appointments.selectors.queue import appointments_queue_info
 from arthomed.core.roles import Role
 from arthomed.core.scope import appointment_scope
 
@@ -245,4 +253,28 @@ def patient_dashboard(patient: User, *, now: datetime | None = None) -> dict:
         "last_completed": mine.filter(status=AppointmentStatus.COMPLETED).order_by("-starts_at").first(),
         "unread_notifications": notification_unread_count(user=patient),
         "follow_ups_due": patient_follow_ups(patient, today=timezone.localdate(now)),
+        "today_queue": patient_today_queue(patient, now=now),
     }
+
+
+def patient_today_queue(patient: User, *, now: datetime) -> list[dict]:
+    """The patient's visits of today that are confirmed or in consultation, soonest first, each with
+    its place in the doctor's queue (`appointments_queue_info`), in a fixed number of queries."""
+    today = (
+        Appointment.objects.filter(
+            appointment_scope(patient),
+            appointment_date=timezone.localdate(now),
+            status__in=(AppointmentStatus.CONFIRMED, AppointmentStatus.IN_PROGRESS),
+        )
+        .select_related("doctor", "doctor__doctor_profile", "family_member")
+        .prefetch_related(
+            Prefetch(
+                "status_history",
+                queryset=AppointmentStatusChange.objects.filter(to_status=AppointmentStatus.IN_PROGRESS),
+            )
+        )
+        .order_by("starts_at", "id")
+    )
+    appointments = list(today[:UPCOMING_FOR_PATIENT])
+    infos = appointments_queue_info(appointments=appointments, now=now)
+    return [{"appointment": appointment, **infos[appointment.pk]} for appointment in appointments]

@@ -149,6 +149,25 @@ class FollowUpDueOutputSerializer(serializers.Serializer):
     family_member = DashboardFamilyMemberSerializer(allow_null=True, help_text="null: the account holder")
 
 
+class TodayQueueItemOutputSerializer(serializers.Serializer):
+    """One of the patient's visits of today and where it stands in the doctor's queue (SPEC.md §12),
+    as `GET /appointments/:id/queue` answers it."""
+
+    appointment_id = serializers.UUIDField(source="appointment.id")
+    doctor_id = serializers.UUIDField(source="appointment.doctor_id")
+    doctor_name = serializers.CharField(source="appointment.doctor.name")
+    appointment_time = ClockTimeField(source="appointment.appointment_time")
+    family_member = DashboardFamilyMemberSerializer(
+        source="appointment.family_member", allow_null=True, help_text="null: the account holder"
+    )
+    token_number = serializers.IntegerField(allow_null=True, help_text="null until checked in at the desk")
+    position = serializers.IntegerField(allow_null=True, help_text="1 = next; null when not waiting in the queue")
+    patients_ahead = serializers.IntegerField(allow_null=True)
+    estimated_start_at = serializers.DateTimeField(allow_null=True)
+    doctor_delay_minutes = serializers.IntegerField()
+    status = serializers.CharField()
+
+
 class PatientDashboardOutputSerializer(serializers.Serializer):
     role = serializers.CharField()
     upcoming_appointments = DashboardAppointmentSerializer(many=True)
@@ -156,6 +175,10 @@ class PatientDashboardOutputSerializer(serializers.Serializer):
     unread_notifications = serializers.IntegerField(help_text="Unread entries of the in-app feed")
     follow_ups_due = FollowUpDueOutputSerializer(
         many=True, help_text="Follow-ups dated today or later with no later visit booked, soonest first (at most 10)"
+    )
+    today_queue = TodayQueueItemOutputSerializer(
+        many=True,
+        help_text="Today's confirmed or in-consultation visits, soonest first (at most 10), each with its queue place",
     )
 
 

@@ -10,7 +10,7 @@ front desk's list, where each row shows its own status.
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -34,13 +34,9 @@ QUEUE_ORDER = ("appointment_time", "token_number")
 
 
 def _in_queue(*, doctor_id, day: dt.date) -> dict:
-    """The filter of the queue: checked in and not started (confirmed)."""
-    return {
-        "doctor_id": doctor_id,
-        "appointment_date": day,
-        "status": AppointmentStatus.CONFIRMED,
-        "checked_in_at__isnull": False,
-    }
+    """The filter of the queue: checked in and not started (confirmed); `doctor_id=None`: any doctor."""
+    match = {"appointment_date": day, "status": AppointmentStatus.CONFIRMED, "checked_in_at__isnull": False}
+    return match if doctor_id is None else {**match, "doctor_id": doctor_id}
 
 
 def doctor_day_queue(*, doctor: User, day: dt.date) -> list[Appointment]:
@@ -57,23 +53,27 @@ def doctor_day_in_consultation(*, doctor: User, day: dt.date) -> list[Appointmen
     )
 
 
-def doctor_average_consultation(*, doctor_id, day: dt.date) -> dt.timedelta | None:
-    """The mean length of the doctor's completed visits of `day`, from the start (the history's move
-    to in-progress) to `completed_at`; None before one such visit (completed without a start: not counted)."""
+def _averages(*, doctor_ids, day: dt.date) -> dict:
+    """Per doctor, the mean length of their completed visits of `day`, from the start (the history's move
+    to in-progress) to `completed_at`. Doctors with none such (completed without a start) are absent."""
     starts = AppointmentStatusChange.objects.filter(
-        appointment__doctor_id=doctor_id,
+        appointment__doctor_id__in=doctor_ids,
         appointment__appointment_date=day,
         appointment__status=AppointmentStatus.COMPLETED,
         appointment__completed_at__isnull=False,
         to_status=AppointmentStatus.IN_PROGRESS,
-    ).values_list("appointment_id", "changed_at", "appointment__completed_at")
-    lengths = {}
-    for appointment_id, started_at, completed_at in starts:
-        if completed_at > started_at:  # the last start counts if a visit was ever started twice
-            lengths[appointment_id] = completed_at - started_at
-    if not lengths:
-        return None
-    return sum(lengths.values(), dt.timedelta()) / len(lengths)
+    ).order_by("changed_at", "id")
+    lengths: dict = {}
+    rows = starts.values_list("appointment__doctor_id", "appointment_id", "changed_at", "appointment__completed_at")
+    for doctor_id, appointment_id, started_at, completed_at in rows:
+        if completed_at > started_at:  # a visit started twice counts from its last start
+            lengths.setdefault(doctor_id, {})[appointment_id] = completed_at - started_at
+    return {doctor_id: sum(visits.values(), dt.timedelta()) / len(visits) for doctor_id, visits in lengths.items()}
+
+
+def doctor_average_consultation(*, doctor_id, day: dt.date) -> dt.timedelta | None:
+    """The mean visit of the doctor on `day` (start to completion); None before one is done."""
+    return _averages(doctor_ids=[doctor_id], day=day).get(doctor_id)
 
 
 @dataclass(frozen=True)
@@ -89,9 +89,11 @@ class DayTiming:
         return max(scheduled, now + patients_ahead * self.consultation)
 
 
-def doctor_day_timing(*, doctor: User, day: dt.date) -> DayTiming:
-    """The delay and the visit length used for estimates of `doctor`'s `day`."""
-    doctor_day = doctor_day_get(doctor=doctor, day=day)
+def doctor_day_timing(*, doctor: User, day: dt.date, doctor_day: DoctorDay | bool | None = False) -> DayTiming:
+    """The delay and the visit length used for estimates of `doctor`'s `day` (`doctor_day`: already read,
+    row or None; False: read it here)."""
+    if doctor_day is False:
+        doctor_day = doctor_day_get(doctor=doctor, day=day)
     average = doctor_average_consultation(doctor_id=doctor.pk, day=day)
     return DayTiming(
         delay_minutes=doctor_day.delay_minutes if doctor_day else 0,
@@ -103,6 +105,63 @@ def _started_at(appointment: Appointment) -> dt.datetime | None:
     history = appointment.status_history.all()
     moves = [line.changed_at for line in history if line.to_status == AppointmentStatus.IN_PROGRESS]
     return moves[-1] if moves else None
+
+
+def _blank_info(appointment: Appointment, delay_minutes: int) -> dict:
+    return {
+        "token_number": appointment.token_number,
+        "position": None,
+        "patients_ahead": None,
+        "estimated_start_at": None,
+        "doctor_delay_minutes": delay_minutes,
+        "status": appointment.status,
+    }
+
+
+def appointments_queue_info(*, appointments: list[Appointment], now: dt.datetime | None = None) -> dict:
+    """`appointment_queue_info` of many appointments at once ({appointment id: info}), in a fixed
+    number of queries however many there are (the patient dashboard). Appointments need `doctor`
+    with `doctor_profile` and their `status_history` loaded (`appointments_with_details`)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    pairs = {(appointment.doctor_id, appointment.appointment_date) for appointment in appointments}
+    delays = {}
+    if pairs:
+        match = Q()
+        for doctor_id, day in pairs:
+            match |= Q(doctor_id=doctor_id, date=day)
+        delays = {(row.doctor_id, row.date): row.delay_minutes for row in DoctorDay.objects.filter(match)}
+    waiting_today = [a for a in appointments if a.status == AppointmentStatus.CONFIRMED and a.appointment_date == today]
+    doctor_ids = {appointment.doctor_id for appointment in waiting_today}
+    queues: dict = {}
+    averages: dict = {}
+    if doctor_ids:
+        rows = Appointment.objects.filter(**_in_queue(doctor_id=None, day=today), doctor_id__in=doctor_ids)
+        for doctor_id, pk, at in rows.order_by(*QUEUE_ORDER).values_list("doctor_id", "pk", "appointment_time"):
+            queues.setdefault(doctor_id, []).append((pk, at))
+        averages = _averages(doctor_ids=doctor_ids, day=today)
+
+    infos = {}
+    for appointment in appointments:
+        delay = delays.get((appointment.doctor_id, appointment.appointment_date), 0)
+        info = _blank_info(appointment, delay)
+        if appointment.status == AppointmentStatus.IN_PROGRESS:
+            info.update(patients_ahead=0, estimated_start_at=_started_at(appointment))
+        elif appointment.status == AppointmentStatus.CONFIRMED and appointment.appointment_date != today:
+            info["estimated_start_at"] = appointment.starts_at + dt.timedelta(minutes=delay)
+        elif appointment.status == AppointmentStatus.CONFIRMED:
+            queue = queues.get(appointment.doctor_id, [])
+            if appointment.checked_in_at is not None:
+                ahead = next(index for index, (pk, _) in enumerate(queue) if pk == appointment.pk)
+                info["position"] = ahead + 1
+            else:
+                ahead = sum(1 for _, at in queue if at <= appointment.appointment_time)
+            slot = dt.timedelta(minutes=appointment.doctor.doctor_profile.slot_duration)
+            timing = DayTiming(delay_minutes=delay, consultation=averages.get(appointment.doctor_id) or slot)
+            estimated = timing.estimated_start(appointment=appointment, patients_ahead=ahead, now=now)
+            info.update(patients_ahead=ahead, estimated_start_at=estimated)
+        infos[appointment.pk] = info
+    return infos
 
 
 def appointment_queue_info(*, appointment: Appointment, now: dt.datetime | None = None) -> dict:
@@ -121,41 +180,15 @@ def appointment_queue_info(*, appointment: Appointment, now: dt.datetime | None 
     `estimated_start_at` is the later of (start + delay) and (now + patients_ahead * the doctor's
     average visit today, or the slot length before there is one).
     """
-    now = now or timezone.now()
-    doctor = appointment.doctor
-    timing = doctor_day_timing(doctor=doctor, day=appointment.appointment_date)
-    info = {
-        "token_number": appointment.token_number,
-        "position": None,
-        "patients_ahead": None,
-        "estimated_start_at": None,
-        "doctor_delay_minutes": timing.delay_minutes,
-        "status": appointment.status,
-    }
-    if appointment.status == AppointmentStatus.IN_PROGRESS:
-        return {**info, "patients_ahead": 0, "estimated_start_at": _started_at(appointment)}
-    if appointment.status != AppointmentStatus.CONFIRMED:
-        return info
-    if appointment.appointment_date != timezone.localdate(now):
-        estimated = appointment.starts_at + dt.timedelta(minutes=timing.delay_minutes)
-        return {**info, "estimated_start_at": estimated}
-    queue = Appointment.objects.filter(**_in_queue(doctor_id=doctor.pk, day=appointment.appointment_date))
-    queue = list(queue.order_by(*QUEUE_ORDER).values_list("pk", "appointment_time"))
-    if appointment.checked_in_at is not None:
-        ahead = next(index for index, (pk, _) in enumerate(queue) if pk == appointment.pk)
-        info["position"] = ahead + 1
-    else:
-        ahead = sum(1 for _, at in queue if at <= appointment.appointment_time)
-    estimated = timing.estimated_start(appointment=appointment, patients_ahead=ahead, now=now)
-    return {**info, "patients_ahead": ahead, "estimated_start_at": estimated}
+    return appointments_queue_info(appointments=[appointment], now=now)[appointment.pk]
 
 
 def doctor_day_queue_items(*, doctor: User, day: dt.date, now: dt.datetime | None = None) -> dict:
-    """`GET /users/doctors/:id/queue`: the day's delay, who is being seen, and the queue in order,
-    each waiting appointment with its position and estimated start (as `appointment_queue_info`)."""
+    """`GET /users/doctors/:id/queue`: the day's delay, who is being seen (since when), and the queue in
+    order, each waiting appointment with its position and estimated start (as `appointment_queue_info`)."""
     now = now or timezone.now()
-    timing = doctor_day_timing(doctor=doctor, day=day)
     doctor_day = doctor_day_get(doctor=doctor, day=day)
+    timing = doctor_day_timing(doctor=doctor, day=day, doctor_day=doctor_day)
     queue = doctor_day_queue(doctor=doctor, day=day)
     waiting = [
         {
@@ -171,6 +204,14 @@ def doctor_day_queue_items(*, doctor: User, day: dt.date, now: dt.datetime | Non
         "date": day,
         "delay_minutes": timing.delay_minutes,
         "delay_note": doctor_day.delay_note if doctor_day else "",
-        "in_consultation": doctor_day_in_consultation(doctor=doctor, day=day),
+        "in_consultation": [
+            {
+                "appointment": appointment,
+                "position": None,
+                "patients_ahead": 0,
+                "estimated_start_at": _started_at(appointment),
+            }
+            for appointment in doctor_day_in_consultation(doctor=doctor, day=day)
+        ],
         "queue": waiting,
     }

@@ -98,7 +98,9 @@ def _booking_window(now: datetime, *, min_notice: bool = True) -> tuple[datetime
 
     `min_notice=False` (staff bookings, SPEC.md §10) offers every slot not yet started.
     """
-    earliest = now + timedelta(minutes=settings.BOOKING_MIN_NOTICE_MINUTES if min_notice else 0)
+    # Without the notice, strictly after now: a slot starting this very instant has started.
+    notice = timedelta(minutes=settings.BOOKING_MIN_NOTICE_MINUTES) if min_notice else timedelta(microseconds=1)
+    earliest = now + notice
     last_day = timezone.localdate(now) + timedelta(days=settings.BOOKING_HORIZON_DAYS)
     return earliest, last_day
 

@@ -305,6 +305,12 @@ def appointment_reschedule(
 
     old_status, previous_starts_at = appointment.status, appointment.starts_at
     note = f"rescheduled from {appointment.appointment_date:%Y-%m-%d} {appointment.appointment_time:%H:%M}"
+    if appointment.checked_in_at is not None:
+        # A new time is a new visit to check in for; the old day's token stays spent, never reused.
+        note += f", check-in (token {appointment.token_number}) released"
+        appointment.token_number, appointment.checked_in_at = None, None
+    # Moved into a slot, a walk-in place becomes an ordinary booking that holds it.
+    appointment.kind = AppointmentKind.SCHEDULED
     for field, value in _place(slot, doctor).items():
         setattr(appointment, field, value)
     if actor.role == Role.PATIENT:

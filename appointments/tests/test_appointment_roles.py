@@ -89,6 +89,9 @@ ENDPOINTS = {
         status=S.COMPLETED,
         body={"rating": 5},
     ),
+    # The day's queue (SPEC.md §12): starting now, so it is today and inside the check-in window.
+    "check_in": Endpoint("post", "/api/appointments/{id}/check-in", 200, frozenset(STAFF), starts_in_hours=0),
+    "queue": Endpoint("get", "/api/appointments/{id}/queue", 200, frozenset(EVERYONE)),
     "reschedule": Endpoint(
         "put",
         "/api/appointments/{id}/reschedule",

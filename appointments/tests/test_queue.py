@@ -151,7 +151,7 @@ class TestQueueOrder:
         at(8, 30)
         settings.CHECK_IN_OPENS_MINUTES = 240
         ten, nine, half_past_nine = visit(clinic_doctor, 10), visit(clinic_doctor, 9), visit(clinic_doctor, 9, 30)
-        not_checked_in = visit(clinic_doctor, 9, 0, duration=10)
+        called_off = visit(clinic_doctor, 9, 0, status=AppointmentStatus.CANCELLED)  # no token: after the 09:00 one
         for appointment in (ten, half_past_nine, nine):
             check_in(appointment, receptionist)
         # A walk-in place at 09:30 (the minute it was added) comes after the 09:30 booking checked in before it.
@@ -160,7 +160,7 @@ class TestQueueOrder:
         appointment_status_update(appointment=nine, actor=clinic_doctor, status=AppointmentStatus.IN_PROGRESS)
         assert doctor_day_queue(doctor=clinic_doctor, day=MONDAY) == [half_past_nine, walk_in, ten]
         board = list(doctor_day_board(doctor=clinic_doctor, day=MONDAY))
-        assert board == [nine, not_checked_in, half_past_nine, walk_in, ten]
+        assert board == [nine, called_off, half_past_nine, walk_in, ten]
 
     def test_doctor_day_get(self, at, clinic_doctor, receptionist):
         at(9)

@@ -183,3 +183,33 @@ class TestWalkIns:
         with pytest.raises(PermissionDenied):
             walk_in(patient, clinic_doctor, patient)
         assert not Appointment.objects.exists()
+
+
+class TestRescheduleAfterCheckIn:
+    def test_a_new_time_releases_the_token_and_a_walk_in_place_becomes_a_booking(
+        self, ten_past_nine, clinic_doctor, receptionist, patient, make_user
+    ):
+        fill_day(clinic_doctor)
+        place = walk_in(receptionist, clinic_doctor, patient)
+        next_monday = MONDAY + dt.timedelta(days=7)
+        moved = appointment_reschedule(
+            actor=receptionist, appointment=place, appointment_date=next_monday, appointment_time=dt.time(9)
+        )
+        assert (moved.kind, moved.token_number, moved.checked_in_at) == ("scheduled", None, None)
+        assert "check-in (token 1) released" in moved.status_history.order_by("id").last().note
+        # Its old token is not reused today, and next week's day counts from 1 without a clash.
+        assert walk_in(receptionist, clinic_doctor, make_user(name="Next Walker")).token_number == 2
+        with time_machine.travel(clinic_dt(next_monday, 8, 30), tick=False):
+            assert appointment_check_in(actor=receptionist, appointment=moved).token_number == 1
+        # The moved visit holds its new slot like any booking.
+        with pytest.raises(SlotUnavailable) as refused:
+            appointment_book(
+                actor=receptionist,
+                doctor_id=clinic_doctor.pk,
+                appointment_date=next_monday,
+                appointment_time=dt.time(9),
+                purpose_of_visit="x",
+                reason="y",
+                patient_id=make_user(name="Late Booker").pk,
+            )
+        assert refusal_reason(refused) == "taken"

@@ -25,6 +25,7 @@ from appointments.selectors.appointments import (
     appointments_staff_list,
     appointments_visible_to,
 )
+from appointments.selectors.queue import appointment_queue_info
 from appointments.selectors.slots import doctor_day_slots, doctor_month_calendar
 from appointments.serializers.booking import (
     AppointmentBookInputSerializer,
@@ -46,6 +47,7 @@ from appointments.serializers.lifecycle import (
     clinical_arguments,
 )
 from appointments.serializers.output import AppointmentOutputSerializer, appointment_serializer_for
+from appointments.serializers.queue import AppointmentQueueInfoOutputSerializer
 from appointments.serializers.uploads import AppointmentBookMultipartInputSerializer
 from appointments.services.booking import appointment_book, appointment_reschedule
 from appointments.services.lifecycle import (
@@ -57,6 +59,7 @@ from appointments.services.lifecycle import (
     appointment_status_update,
     appointment_visit_summary_update,
 )
+from appointments.services.queue import appointment_check_in
 from appointments.views.answers import AppointmentData, appointment_answer
 from arthomed.api.inputs import validated
 from arthomed.api.pagination import PAGE_PARAMETERS, paginate
@@ -304,6 +307,26 @@ class AppointmentViewSet(LimitedUploadMixin, mixins.ListModelMixin, mixins.Retri
         appointment = appointment_get_for(request.user, data["appointment_id"])
         appointment = appointment_confirm(appointment=appointment, actor=request.user)
         return appointment_answer(request, appointment, "Appointment confirmed")
+
+    # --- The day's queue (SPEC.md §12) -----------------------------------------------------
+
+    @action_schema("appointments_check_in", summary="Check the patient in at the desk: a token, status stays confirmed")
+    @action(detail=True, methods=["post"], url_path="check-in", permission_classes=[IsStaff])
+    def check_in(self, request, id: str):
+        appointment = appointment_check_in(actor=request.user, appointment=self.get_object())
+        return appointment_answer(request, appointment, "Patient checked in")
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="appointments_queue_retrieve",
+        summary="Where the appointment stands in its doctor's queue today (its patient, its doctor, staff)",
+        parameters=[ID],
+        responses=AppointmentQueueInfoOutputSerializer,
+    )
+    @action(detail=True)
+    def queue(self, request, id: str):
+        info = appointment_queue_info(appointment=self.get_object())
+        return ok(AppointmentQueueInfoOutputSerializer(info).data, "Queue position retrieved")
 
     @action_schema("appointments_reject", AppointmentRejectInputSerializer)
     @action(detail=True, methods=["post"], permission_classes=[IsStaff])

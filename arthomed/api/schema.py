@@ -100,6 +100,7 @@ OPERATION_ERRORS: dict[str, dict[int, tuple[str, ...]]] = {
     "POST /api/appointments/confirm": {404: ("APPOINTMENT_NOT_FOUND",), 409: LIFECYCLE},
     "POST /api/appointments/{}/confirm": {409: LIFECYCLE},
     "POST /api/appointments/{}/reject": {409: LIFECYCLE},
+    "POST /api/appointments/{}/check-in": {409: ("INVALID_STATUS_TRANSITION",)},
     "PUT /api/appointments/{}/cancel": {409: LIFECYCLE},
     "PUT /api/appointments/{}/reschedule": {409: ("SLOT_UNAVAILABLE", *LIFECYCLE)},
     "PUT /api/appointments/{}/payment": {409: (*LIFECYCLE, "PAYMENT_EXCEEDS_FEE")},

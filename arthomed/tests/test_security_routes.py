@@ -114,6 +114,11 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("DELETE", "/api/users/doctors/{id}/leaves/{leaveId}"): Route(
         DOCTOR_OR_STAFF, url="/api/users/doctors/{doctor}/leaves/{leave}"
     ),
+    # A doctor's day (SPEC.md §12): the doctor themself and the front desk; another doctor's is missing.
+    ("PUT", "/api/users/doctors/{id}/delay"): Route(
+        DOCTOR_OR_STAFF, url="/api/users/doctors/{doctor}/delay", body={"minutes": 20, "note": "Surgery ran over"}
+    ),
+    ("GET", "/api/users/doctors/{id}/queue"): Route(DOCTOR_OR_STAFF, url="/api/users/doctors/{doctor}/queue"),
     # appointments: discovery and booking
     ("GET", "/api/appointments/slots"): Route(PUBLIC, url="/api/appointments/slots?doctorId={doctor}&date=2030-01-07"),
     ("GET", "/api/appointments/calendar"): Route(
@@ -166,6 +171,9 @@ ROUTES: dict[tuple[str, str], Route] = {
         outcomes({"admin", "doctor"}, not_found={"other_doctor"}), body={"visitSummary": {"diagnosis": "Sprain"}}
     ),
     ("PUT", "/api/appointments/{id}/payment"): Route(STAFF_ONLY, body={"status": "paid", "method": "cash"}),
+    # The day's queue (SPEC.md §12): the desk checks in (409 here: not today); participants read the queue.
+    ("POST", "/api/appointments/{id}/check-in"): Route(STAFF_ONLY),
+    ("GET", "/api/appointments/{id}/queue"): Route(APPOINTMENT_READERS),
     ("POST", "/api/appointments/{id}/feedback"): Route(
         outcomes({"patient"}, not_found={"other_patient"}), body={"rating": 5}, status=AppointmentStatus.COMPLETED
     ),

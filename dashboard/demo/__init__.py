@@ -6,5 +6,14 @@ Not part of the product's rules: it writes demo rows directly, for development a
 from dashboard.demo.appointments import demo_appointments_create
 from dashboard.demo.clinic import DemoClinic, demo_clinic_seed
 from dashboard.demo.counts import DemoCounts, demo_counts
+from dashboard.demo.today import DemoMorning, demo_morning_create
 
-__all__ = ["DemoClinic", "DemoCounts", "demo_appointments_create", "demo_clinic_seed", "demo_counts"]
+__all__ = [
+    "DemoClinic",
+    "DemoCounts",
+    "DemoMorning",
+    "demo_appointments_create",
+    "demo_clinic_seed",
+    "demo_counts",
+    "demo_morning_create",
+]

@@ -9,7 +9,8 @@ from django.core.management import call_command
 from django.db.models import Count
 
 from accounts.models import DoctorProfile, FamilyMember, ScheduleBlock, User
-from appointments.models import ACTIVE_STATUSES, Appointment, AppointmentStatus
+from appointments.models import ACTIVE_STATUSES, Appointment, AppointmentStatus, DoctorDay
+from appointments.selectors.queue import doctor_average_consultation, doctor_day_queue
 from appointments.tests.factories import clinic_dt
 from arthomed.core.roles import Role
 from dashboard.demo import appointments as demo_appointments
@@ -176,3 +177,53 @@ def test_doctor_ratings_follow_the_seeded_feedback():
         assert profile.rating_count == rated.count()
         if profile.rating_count:
             assert 1 <= profile.rating <= 5
+
+
+MONDAY_MORNING = clinic_dt(dt.date(2026, 3, 16), 10, 20)
+
+
+@time_machine.travel(MONDAY_MORNING, tick=False)
+def test_today_fills_a_morning_queue(client, settings):
+    out, _ = seed("--today")
+    assert (
+        "Today's morning (2026-03-16): 15 appointments, 11 checked in with tokens, 2 in consultation, 1 walk-in" in out
+    )
+    assert "Dr. Arjun Mehta running 20 min late" in out
+    arjun = User.objects.get(mobile_number=DOCTORS[0]["mobile_number"])
+    day = dt.date(2026, 3, 16)
+    assert DoctorDay.objects.get(doctor=arjun, date=day).delay_minutes == 20
+    # Tokens 1, 2, 3... per doctor in check-in order, the day's counter at the last one.
+    for doctor_day in DoctorDay.objects.filter(date=day):
+        tokens = Appointment.objects.filter(doctor=doctor_day.doctor, appointment_date=day, token_number__isnull=False)
+        assert sorted(tokens.values_list("token_number", flat=True)) == list(range(1, doctor_day.last_token + 1))
+    walk_in = Appointment.objects.get(kind="walk-in")
+    assert (walk_in.doctor, walk_in.token_number, walk_in.family_member.name) == (arjun, 5, "Zubair Khan")
+    queue = doctor_day_queue(doctor=arjun, day=day)
+    assert [(a.appointment_time.strftime("%H:%M"), a.token_number) for a in queue] == [
+        ("10:12", 5),
+        ("10:30", 4),
+        ("11:00", 6),
+    ]
+    # The day's average visit (from the history's starts and completions) drives the estimates.
+    assert doctor_average_consultation(doctor_id=arjun.pk, day=day) == dt.timedelta(minutes=22)
+    assert overlaps("doctor") == 0 and overlaps("patient") == 0
+    settings.DISPLAY_KEY = "demo-tv"
+    html = client.get("/display/", {"key": "demo-tv"}).content.decode()
+    assert "Vikram" in html and "Zubair" in html and "Singh" not in html
+
+
+@time_machine.travel(MONDAY_MORNING, tick=False)
+def test_today_is_seeded_once_and_history_avoids_it():
+    seed("--today")
+    count = Appointment.objects.count()
+    out, _ = seed("--today", "--appointments", "60")
+    assert "nothing added" in out
+    assert Appointment.objects.count() == count + 60
+    assert overlaps("doctor") == 0 and overlaps("patient") == 0
+
+
+@time_machine.travel(clinic_dt(dt.date(2026, 3, 15), 10), tick=False)
+def test_no_morning_on_a_closed_day():
+    out, _ = seed("--today")
+    assert "nothing added" in out
+    assert not Appointment.objects.exists()
