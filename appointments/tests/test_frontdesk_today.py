@@ -224,7 +224,11 @@ class TestRowActions:
         confirmed.refresh_from_db()
         assert confirmed.status == S.CONFIRMED and not logged(confirmed)
         with time_machine.travel(clinic_dt(MONDAY, 9, 20), tick=False):
-            assert f"/admin/frontdesk/appointment/{confirmed.pk}/no-show/" in page(desk.get(TODAY))
+            step_url = f"/admin/frontdesk/appointment/{confirmed.pk}/no-show/"
+            assert f'href="{step_url}?next=' in page(desk.get(TODAY))  # a link to a step, not a one-click POST
+            assert "Mark no-show: appointment" in page(desk.get(step_url))
+            confirmed.refresh_from_db()
+            assert confirmed.status == S.CONFIRMED
             act(desk, confirmed, "no-show")
         confirmed.refresh_from_db()
         assert confirmed.status == S.NO_SHOW and logged(confirmed) == ["Marked no-show"]
