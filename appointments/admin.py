@@ -112,8 +112,7 @@ class StatusHistoryInline(admin.TabularInline):
 @admin.register(Appointment)
 class AppointmentAdmin(admin.ModelAdmin):
     list_display = [
-        "appointment_date",
-        "time",
+        "when",
         "patient_name",
         "patient_mobile",
         "doctor_name",
@@ -179,6 +178,11 @@ class AppointmentAdmin(admin.ModelAdmin):
     @admin.display(description="time", ordering="starts_at")
     def time(self, appointment: Appointment) -> str:
         return f"{appointment.appointment_time:%H:%M}"
+
+    @admin.display(description="when", ordering="starts_at")
+    def when(self, appointment: Appointment) -> str:
+        """Date and 24-hour time in one compact column (the list fits 1366 px with the sidebar open)."""
+        return f"{appointment.appointment_date:%d %b %Y} {appointment.appointment_time:%H:%M}"
 
     @admin.display(description="checked in")
     def checked_in(self, appointment: Appointment) -> str:
