@@ -26,7 +26,7 @@ from django.utils.html import format_html_join
 from accounts.models import User
 from appointments import admin_notifications  # noqa: F401 - registers the SMS log and feed admins
 from appointments.frontdesk.board import row_actions
-from appointments.frontdesk.history import log_frontdesk_action
+from appointments.frontdesk.history import history_record
 from appointments.models import Appointment, AppointmentStatus, AppointmentStatusChange, PaymentStatus, RecordAccessLog
 from appointments.services.lifecycle import (
     appointment_confirm,
@@ -249,7 +249,7 @@ class AppointmentAdmin(admin.ModelAdmin):
                 self.message_user(request, refusal, messages.ERROR)
             else:
                 succeeded += 1
-                log_frontdesk_action(user=request.user, obj=appointment, message=done[:1].upper() + done[1:])
+                history_record(actor=request.user, obj=appointment, message=done[:1].upper() + done[1:])
         if succeeded:
             self.message_user(request, f"{succeeded} appointment(s) {done}.", messages.SUCCESS)
 

@@ -23,7 +23,7 @@ from accounts.selectors.people import active_doctors, doctor_get, parse_uuid, us
 from accounts.services.family import date_of_birth_from_age, family_member_create
 from accounts.services.users import user_create
 from appointments.frontdesk.common import admin_context, day_param, desk_check, report_error, staff_free_slots
-from appointments.frontdesk.history import log_frontdesk_action
+from appointments.frontdesk.history import history_record
 from appointments.frontdesk.today import board_url
 from appointments.models import AppointmentKind, PurposeOfVisit
 from appointments.services.booking import appointment_book
@@ -113,7 +113,7 @@ def _register(request, mode: str):
     except ApplicationError as exc:
         report_error(request, exc)
         return None, form
-    log_frontdesk_action(user=request.user, obj=patient, message="Registered at the front desk", flag=ADDITION)
+    history_record(actor=request.user, obj=patient, message="Registered at the front desk", action_flag=ADDITION)
     messages.success(request, f"{patient.name} registered.")
     return redirect(_step_url(mode, patient=patient.pk)), form
 
@@ -137,7 +137,7 @@ def _add_member(request, mode: str, patient: User):
     except ApplicationError as exc:
         report_error(request, exc)
         return None, form
-    log_frontdesk_action(user=request.user, obj=patient, message=f"Family member added: {member.name}")
+    history_record(actor=request.user, obj=patient, message=f"Family member added: {member.name}")
     messages.success(request, f"{member.name} added to {patient.name}'s family.")
     return redirect(_step_url(mode, patient=patient.pk, member=member.pk)), form
 
@@ -175,7 +175,7 @@ def _book(request, mode: str, patient: User, member: FamilyMember | None):
     token = f", token {appointment.token_number}" if appointment.token_number else ""
     when = f"{appointment.appointment_date:%Y-%m-%d} {appointment.appointment_time:%H:%M}"
     done = f"{what} for {person.name}: {when}{token}"
-    log_frontdesk_action(user=request.user, obj=appointment, message=done)
+    history_record(actor=request.user, obj=appointment, message=done)
     messages.success(request, f"{done}.")
     return redirect(board_url(appointment.appointment_date)), form
 

@@ -1,14 +1,15 @@
-"""The admin's history ("Recent actions") for what the front desk does outside a ModelAdmin form."""
+"""The admin's history ("Recent actions", each object's history) for front-desk page actions.
+
+Front-desk pages act through services, outside a ModelAdmin, so they record what they did here:
+one LogEntry per object changed, attributed to the signed-in staff member.
+"""
 
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.db.models import Model
 
 
-def log_frontdesk_action(*, user, obj: Model, message: str, flag: int = CHANGE) -> LogEntry:
-    """One LogEntry (by default a change of `obj` by `user`), as the admin writes for its own actions.
+def history_record(*, actor, obj, message: str, action_flag: int = CHANGE) -> LogEntry:
+    """Record `message` against `obj` in the admin's history, as done by `actor`.
 
-    `message` names what happened ("Checked in", "Cancelled: <reason>"): never clinical text.
+    Keep `message` free of clinical content: receptionists read the history.
     """
-    # log_actions: LogEntryManager.log_action is deprecated since Django 5.1.
-    queryset = type(obj)._default_manager.filter(pk=obj.pk)
-    return LogEntry.objects.log_actions(user.pk, queryset, flag, change_message=message, single_object=True)
+    return LogEntry.objects.log_actions(actor.pk, [obj], action_flag, message[:1000], single_object=True)

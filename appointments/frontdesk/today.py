@@ -26,7 +26,7 @@ from appointments.frontdesk.common import (
     safe_next,
     staff_free_slots,
 )
-from appointments.frontdesk.history import log_frontdesk_action
+from appointments.frontdesk.history import history_record
 from appointments.models import AppointmentStatus
 from appointments.selectors.appointments import appointment_get_for
 from appointments.services.booking import appointment_reschedule
@@ -193,7 +193,7 @@ def appointment_act(request, appointment_id, action: str):
     except ApplicationError as exc:
         report_error(request, exc)
     else:
-        log_frontdesk_action(user=request.user, obj=appointment, message=done)
+        history_record(actor=request.user, obj=appointment, message=done)
         person = appointment.family_member or appointment.patient
         messages.success(request, f"{person.name}, {appointment.appointment_time:%H:%M}: {done}.")
     return redirect(back)
@@ -221,6 +221,6 @@ def doctor_delay(request, doctor_id):
         return redirect(back)
     minutes = form.cleaned_data["minutes"]
     done = f"Running {minutes} min late" if minutes else "Delay cleared"
-    log_frontdesk_action(user=request.user, obj=doctor, message=done)
+    history_record(actor=request.user, obj=doctor, message=done)
     messages.success(request, f"{doctor.name}: {done}.")
     return redirect(back)
