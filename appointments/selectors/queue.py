@@ -151,9 +151,10 @@ def appointments_queue_info(*, appointments: list[Appointment], now: dt.datetime
             info["estimated_start_at"] = appointment.starts_at + dt.timedelta(minutes=delay)
         elif appointment.status == AppointmentStatus.CONFIRMED:
             queue = queues.get(appointment.doctor_id, [])
-            if appointment.checked_in_at is not None:
-                ahead = next(index for index, (pk, _) in enumerate(queue) if pk == appointment.pk)
-                info["position"] = ahead + 1
+            place = next((index for index, (pk, _) in enumerate(queue) if pk == appointment.pk), None)
+            if place is not None:
+                ahead = place
+                info["position"] = place + 1
             else:
                 ahead = sum(1 for _, at in queue if at <= appointment.appointment_time)
             slot = dt.timedelta(minutes=appointment.doctor.doctor_profile.slot_duration)

@@ -60,10 +60,10 @@ def check_in_record(*, appointment: Appointment, day: DoctorDay, actor: User | N
 
 def check_in_refusal(*, appointment: Appointment, now: dt.datetime) -> dict | None:
     """Why `appointment` cannot be checked in at `now` (`error.details`), or None when it can."""
-    if appointment.checked_in_at is not None:
-        return {"reason": "already-checked-in", "tokenNumber": appointment.token_number}
     if appointment.status != AppointmentStatus.CONFIRMED:
         return {"reason": "not-confirmed", "status": appointment.status}
+    if appointment.checked_in_at is not None:
+        return {"reason": "already-checked-in", "tokenNumber": appointment.token_number}
     if appointment.appointment_date != timezone.localdate(now):
         return {"reason": "not-today", "date": f"{appointment.appointment_date:%Y-%m-%d}"}
     opens_at = appointment.starts_at - dt.timedelta(minutes=settings.CHECK_IN_OPENS_MINUTES)
