@@ -206,7 +206,7 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "en-in"
-# Dates and 24-hour times as the clinic writes them, in the admin too (arthomed/formats/en/formats.py).
+# 24-hour HH:MM and day-first dates in the admin (arthomed/formats/en_IN): Django's own en formats are 12-hour.
 FORMAT_MODULE_PATH = ["arthomed.formats"]
 TIME_ZONE = env("TIME_ZONE", "Asia/Kolkata")
 CELERY_TIMEZONE = TIME_ZONE

@@ -1,6 +1,6 @@
 """Front-desk money pages (SPEC.md §10): collect a payment, print its receipt, refunds owed, day close.
 
-Plain views wrapped by `frontdesk_page` (admin sign-in, receptionist or admin, the admin's
+Plain views, wrapped by `frontdesk_page` in urls.py (admin sign-in, receptionist or admin, the admin's
 403 otherwise) and rendered in the admin's layout. They read through selectors and act through
 the payment services, recording each action in the admin's history. No clinical content:
 receipts and lists show people, doctors, times and money only.
@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.selectors.family import appointment_person
-from appointments.frontdesk.access import frontdesk_page
 from appointments.frontdesk.history import history_record
 from appointments.models import PaymentMethod, PaymentStatus
 from appointments.receipts import receipt_for, receipt_pdf
@@ -73,7 +72,6 @@ class CollectForm(forms.Form):
             del self.fields["note"]
 
 
-@frontdesk_page
 def collect(request, appointment_id):
     appointment = _appointment(request, appointment_id)
     if has_receipt(appointment) and appointment.payment_status == PaymentStatus.PAID and request.method == "GET":
@@ -119,7 +117,6 @@ def collect(request, appointment_id):
 # --- Receipt --------------------------------------------------------------------------------
 
 
-@frontdesk_page
 def receipt(request, appointment_id):
     appointment = _appointment(request, appointment_id)
     if not has_receipt(appointment):
@@ -135,7 +132,6 @@ def receipt(request, appointment_id):
     return render(request, "admin/frontdesk/receipt.html", context)
 
 
-@frontdesk_page
 def receipt_pdf_download(request, appointment_id):
     """The same PDF as `GET /api/appointments/:id/receipt`, for the admin's signed-in session."""
     appointment = _appointment(request, appointment_id)
@@ -156,7 +152,6 @@ class RefundForm(forms.Form):
     confirm = forms.BooleanField(required=True, label="I have handed the refund back")
 
 
-@frontdesk_page
 def refunds(request):
     failed_form = None
     if request.method == "POST":
@@ -206,7 +201,6 @@ class DayForm(forms.Form):
         return day
 
 
-@frontdesk_page
 def day_close(request):
     form = DayForm(request.GET or None)
     day = timezone.localdate()

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.contrib.admin.models import LogEntry
 from django.test import Client
 from django.utils import timezone
 
@@ -11,6 +12,7 @@ from appointments.models import AppointmentStatus as S
 from appointments.models import PaymentStatus
 from appointments.tests.factories import AppointmentFactory, clinic_dt
 from arthomed.core.roles import Role
+from files.models import StoredFile
 
 pytestmark = pytest.mark.django_db
 
@@ -103,12 +105,67 @@ def test_refusals_are_reported_not_hidden(desk, patient, doctor):
     assert completed.status == S.COMPLETED
 
 
-def test_reject_action(desk, patient, doctor):
+def test_reject_action_asks_for_the_reason_first(desk, receptionist, patient, doctor):
     appointment = AppointmentFactory(patient=patient, doctor=doctor)
-    act(desk, "reject_selected", appointment)
+    step = act(desk, "reject_selected", appointment).content.decode()
+    assert 'name="reason"' in step and patient.name in step
+    appointment.refresh_from_db()
+    assert appointment.status == S.PENDING  # the step changed nothing
+
+    ids = [str(appointment.pk)]
+    blank = {"action": "reject_selected", "_selected_action": ids, "apply": "1", "reason": "  "}
+    assert "A reason is required." in desk.post(URL, blank).content.decode()
+    appointment.refresh_from_db()
+    assert appointment.status == S.PENDING
+
+    desk.post(URL, {**blank, "reason": "Doctor away that day"}, follow=True)
     appointment.refresh_from_db()
     assert appointment.status == S.REJECTED
-    assert appointment.rejection_reason == "Rejected by the front desk"
+    assert appointment.rejection_reason == "Doctor away that day"
+    entry = LogEntry.objects.get(object_id=str(appointment.pk))
+    assert (entry.user_id, entry.change_message) == (receptionist.pk, "Rejected: Doctor away that day")
+
+
+@time_machine.travel(clinic_dt(dt.date(2026, 3, 10), 10), tick=False)
+def test_day_filter_in_clinic_time(desk, patient, doctor):
+    today = AppointmentFactory(patient=patient, doctor=doctor, starts_at=clinic_dt(dt.date(2026, 3, 10), 23, 30))
+    tomorrow = AppointmentFactory(patient=patient, doctor=doctor, starts_at=clinic_dt(dt.date(2026, 3, 11), 0, 30))
+    in_a_week = AppointmentFactory(patient=patient, doctor=doctor, starts_at=clinic_dt(dt.date(2026, 3, 16), 9))
+    AppointmentFactory(patient=patient, doctor=doctor, starts_at=clinic_dt(dt.date(2026, 3, 17), 9))
+    assert listed(desk.get(URL, {"day": "today"})) == {str(today.pk)}
+    assert listed(desk.get(URL, {"day": "tomorrow"})) == {str(tomorrow.pk)}
+    assert listed(desk.get(URL, {"day": "next-7-days"})) == {str(a.pk) for a in (today, tomorrow, in_a_week)}
+
+
+@time_machine.travel(clinic_dt(dt.date(2026, 3, 10), 10), tick=False)
+def test_pending_first_soonest_first_in_24_hour_time(desk, patient, doctor):
+    day = dt.date(2026, 3, 12)
+    confirmed = AppointmentFactory(patient=patient, doctor=doctor, starts_at=clinic_dt(day, 9), status=S.CONFIRMED)
+    later = AppointmentFactory(patient=patient, doctor=doctor, starts_at=clinic_dt(day, 16))
+    sooner = AppointmentFactory(patient=patient, doctor=doctor, starts_at=clinic_dt(day, 14))
+    response = desk.get(URL)
+    assert [a.pk for a in response.context["cl"].result_list] == [sooner.pk, later.pk, confirmed.pk]
+    assert "12 Mar 2026 16:00</a></th>" in response.content.decode()
+
+
+def test_change_page_shows_attachments_as_metadata_and_the_boards_actions(desk, patient, doctor):
+    appointment = AppointmentFactory(patient=patient, doctor=doctor)
+    StoredFile.objects.create(
+        kind="appointments/reports",
+        file="uploads/appointments/reports/2026/03/x_1_abc.pdf",
+        original_name="knee-xray.pdf",
+        mime_type="application/pdf",
+        size=20480,
+        sha256="0" * 64,
+        owner=patient,
+        appointment=appointment,
+    )
+    page = desk.get(f"{URL}{appointment.pk}/change/").content.decode()
+    assert "knee-xray.pdf · application/pdf · 20 KB" in page
+    assert "/api/files/" not in page and "uploads/appointments/reports/2026/03/x_1_abc.pdf" not in page
+    for action in ("confirm", "reject", "reschedule", "cancel"):
+        assert f"/admin/frontdesk/appointment/{appointment.pk}/{action}/" in page
+    assert f"/admin/frontdesk/today/?date={appointment.appointment_date:%Y-%m-%d}" in page
 
 
 def test_no_show_action_only_after_the_start(desk, patient, doctor):

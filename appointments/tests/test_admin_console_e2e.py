@@ -110,8 +110,8 @@ def test_receptionist_confirms_todays_pending_booking(
     # Filter: pending, today.
     page.click('#changelist-filter details[data-filter-title="status"] a:text-is("Pending")')
     page.wait_for_url(re.compile(r"status__exact=pending"))
-    page.click('#changelist-filter details[data-filter-title="appointment date"] a:text-is("Today")')
-    page.wait_for_url(re.compile(r"appointment_date__gte="))
+    page.click('#changelist-filter details[data-filter-title="day"] a:text-is("Today")')
+    page.wait_for_url(re.compile(r"day=today"))
     rows = page.locator("#result_list tbody tr")
     assert rows.count() == 1
     assert patient_name in rows.first.inner_text()

@@ -67,7 +67,7 @@ def test_a_doctor_gets_the_admins_403(appointment, doctor):
     for url in page_urls(appointment):
         response = client.get(url)
         assert response.status_code == 403, url
-        assert "Your account may not open this page" in response.content.decode()
+        assert "Sign out and sign in with a staff account" in response.content.decode()
 
 
 def test_anonymous_is_sent_to_the_login(appointment):

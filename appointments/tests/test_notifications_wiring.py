@@ -198,6 +198,6 @@ def test_admin_console_actions_send_the_same_messages_as_the_api(act, client, as
     assert Notification.objects.filter(user=by_admin, kind="confirmed").count() == 1
 
     pending = AppointmentFactory(patient=by_admin, doctor=clinic_doctor, starts_at=clinic_dt(MONDAY, 11))
-    selected = {"action": "reject_selected", "_selected_action": [str(pending.pk)]}
+    selected = {"action": "reject_selected", "_selected_action": [str(pending.pk)], "apply": "1", "reason": "Full"}
     act(client.post, "/admin/appointments/appointment/", selected, follow=True)
     assert OutboundMessage.objects.get(appointment=pending).kind == "rejected"

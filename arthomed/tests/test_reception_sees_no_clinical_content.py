@@ -142,10 +142,19 @@ def admin_pages(appointment, patient) -> list[str]:
         f"/admin/files/storedfile/{appointment.files.get().pk}/change/",
         "/admin/files/fileaccesslog/",
         "/admin/appointments/recordaccesslog/",
+        # The front desk's own pages (SPEC.md §10).
         f"/admin/frontdesk/collect/{appointment.pk}/",
         f"/admin/frontdesk/receipt/{appointment.pk}/",
         "/admin/frontdesk/refunds/",
         "/admin/frontdesk/day-close/",
+        "/admin/frontdesk/today/",
+        "/admin/frontdesk/today/board/",
+        f"/admin/frontdesk/book/?q={patient.mobile_number}",
+        f"/admin/frontdesk/book/?patient={patient.pk}&doctor={appointment.doctor_id}&date=2026-03-09",
+        f"/admin/frontdesk/walk-in/?patient={patient.pk}",
+        f"/admin/frontdesk/appointment/{appointment.pk}/cancel/",
+        f"/admin/frontdesk/appointment/{appointment.pk}/reschedule/",
+        f"/admin/frontdesk/appointment/{appointment.pk}/confirm/",
     ]
 
 
@@ -159,7 +168,7 @@ def test_no_admin_page_a_receptionist_opens_carries_clinical_content(receptionis
         assert MARK not in content, page
         assert "Blood group" not in content and "blood_group" not in content, page
         opened += response.status_code == 200
-    assert opened >= 8  # the console, patients and their pages really were shown
+    assert opened >= 16  # the console, patients and their pages, the front desk's pages really were shown
     # The family is on the patient's page: their demographics, nothing clinical.
     assert "Anya Member" in desk.get(f"/admin/accounts/user/{patient.pk}/change/").content.decode()
 

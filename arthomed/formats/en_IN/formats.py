@@ -1,5 +1,5 @@
-"""How the admin shows dates and times (LANGUAGE_CODE "en-in" falls back to "en"): clinic time,
-24-hour HH:MM as everywhere a person reads a time (SPEC.md §10), day before month."""
+"""en-in display formats: clinic time as 24-hour HH:MM wherever a person reads a time (SPEC.md §10),
+day before month (Django's fallback `en` writes "10:55 a.m." and month first)."""
 
 DATE_FORMAT = "j M Y"
 TIME_FORMAT = "H:i"
