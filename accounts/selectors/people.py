@@ -43,10 +43,15 @@ def active_doctors() -> QuerySet[User]:
     return users_with_details().filter(role=Role.DOCTOR, is_active=True, doctor_profile__isnull=False)
 
 
-def doctor_get(doctor_id: object, *, active_only: bool = True) -> User:
-    """One doctor (with profile and schedule), or DOCTOR_NOT_FOUND."""
+def doctor_get(doctor_id: object, *, active_only: bool = True, with_schedule: bool = True) -> User:
+    """One doctor (with profile and, unless `with_schedule=False`, schedule), or DOCTOR_NOT_FOUND.
+
+    `with_schedule=False` is for readers that fetch the schedule themselves (a day's slots).
+    """
     pk = parse_uuid(doctor_id)
     queryset = active_doctors() if active_only else users_with_details().filter(role=Role.DOCTOR)
+    if not with_schedule:
+        queryset = queryset.prefetch_related(None)
     doctor = queryset.filter(pk=pk).first() if pk else None
     if doctor is None:
         raise DoctorNotFound()

@@ -46,6 +46,7 @@ from appointments.serializers.lifecycle import (
     clinical_arguments,
 )
 from appointments.serializers.output import AppointmentOutputSerializer, appointment_serializer_for
+from appointments.serializers.slots_output import slots_output
 from appointments.serializers.uploads import AppointmentBookMultipartInputSerializer
 from appointments.services.booking import appointment_book, appointment_reschedule
 from appointments.services.lifecycle import (
@@ -174,10 +175,10 @@ class AppointmentViewSet(LimitedUploadMixin, mixins.ListModelMixin, mixins.Retri
     @action(detail=False, permission_classes=[AllowAny])
     def slots(self, request):
         query = validated(SlotsQueryInputSerializer, request, data=request.query_params)
-        doctor = doctor_get(query["doctor_id"])
+        doctor = doctor_get(query["doctor_id"], with_schedule=False)  # the day's read brings the schedule
         day_slots = doctor_day_slots(doctor=doctor, day=query["date"])
-        context = {"consultation_fee": doctor.doctor_profile.consultation_fee}
-        return ok(SlotsOutputSerializer(day_slots, context=context).data, "Slots retrieved successfully")
+        data = slots_output(day_slots, consultation_fee=doctor.doctor_profile.consultation_fee)
+        return ok(data, "Slots retrieved successfully")
 
     @extend_schema(
         tags=TAGS,
