@@ -303,9 +303,8 @@ def _day_statement(vendor: str, *, excluding: bool) -> tuple[str, list]:
     converters = []
     for field in columns:
         col = field.get_col(field.model._meta.db_table)
-        converters.append(
-            [(converter, col) for converter in connection.ops.get_db_converters(col) + col.get_db_converters(connection)]
-        )
+        found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+        converters.append([(converter, col) for converter in found])
     return sql, converters
 
 

@@ -32,9 +32,8 @@ def assert_same_answer(doctor, day, now):
     "case", ["free", "booked", "partial-leave", "whole-day-leave", "day-off", "past", "today-min-notice", "odd-fee"]
 )
 def test_plain_slots_answer_renders_as_the_serializer(case, patient):
-    doctor = DoctorFactory(
-        name="Dr Meera Rao", specialization="Arthroscopy", fee=500, schedule=["monday 09:00-13:00", "monday 16:00-19:00"]
-    )
+    schedule = ["monday 09:00-13:00", "monday 16:00-19:00"]
+    doctor = DoctorFactory(name="Dr Meera Rao", specialization="Arthroscopy", fee=500, schedule=schedule)
     now, day = clinic_dt(SUNDAY, 10), MONDAY
     if case == "booked":
         AppointmentFactory(doctor=doctor, patient=patient, starts_at=clinic_dt(MONDAY, 11))
