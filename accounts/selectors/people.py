@@ -68,8 +68,20 @@ def user_get(user_id: object) -> User:
 
 
 def doctor_directory() -> QuerySet[User]:
-    """The public directory: active doctors, by name."""
-    return active_doctors().order_by("name", "id")
+    """The public directory: active doctors (with profile), by name. Schedules: `doctor_schedules` for a page."""
+    return active_doctors().prefetch_related(None).order_by("name", "id")
+
+
+def doctor_schedules(doctor_ids: list) -> dict:
+    """Schedule blocks of some doctors as `{doctor id: [(day, start_time, end_time, is_available), ...]}`.
+
+    One query for a page of doctors, rows as tuples: the directory shows four values of each block.
+    """
+    schedules: dict = {pk: [] for pk in doctor_ids}
+    rows = ScheduleBlock.objects.filter(doctor_id__in=doctor_ids).order_by()
+    for doctor_id, *block in rows.values_list("doctor_id", "day", "start_time", "end_time", "is_available"):
+        schedules[doctor_id].append(tuple(block))
+    return schedules
 
 
 def doctors_matching(queryset: QuerySet[User], *, search: str) -> QuerySet[User]:

@@ -8,12 +8,20 @@ from rest_framework.permissions import AllowAny
 from rest_framework.viewsets import GenericViewSet
 
 from accounts.filters import DoctorFilter, UserFilter
-from accounts.selectors.people import doctor_directory, doctor_get, doctor_get_for_schedule_edit, user_get, users_listed
+from accounts.selectors.people import (
+    doctor_directory,
+    doctor_get,
+    doctor_get_for_schedule_edit,
+    doctor_schedules,
+    user_get,
+    users_listed,
+)
 from accounts.serializers.avatar import AvatarUploadInputSerializer
 from accounts.serializers.people import (
     AdminCreateUserInputSerializer,
     DoctorPublicOutputSerializer,
     ProfileUpdateInputSerializer,
+    doctor_public_output,
     ScheduleReplaceInputSerializer,
     UserOutputSerializer,
     UserStatusInputSerializer,
@@ -28,7 +36,7 @@ from accounts.services.users import (
     user_status_set,
 )
 from arthomed.api.inputs import validated
-from arthomed.api.pagination import paginate
+from arthomed.api.pagination import paginate, paginate_plain
 from arthomed.api.permissions import IsAdmin, IsDoctor, IsStaff
 from arthomed.api.responses import ok
 from arthomed.api.schema import data_of, paginated
@@ -111,6 +119,11 @@ class UserViewSet(mixins.ListModelMixin, GenericViewSet):
         )
 
 
+def directory_page(doctors: list) -> list[dict]:
+    schedules = doctor_schedules([doctor.pk for doctor in doctors]) if doctors else {}
+    return [doctor_public_output(doctor, schedules[doctor.pk]) for doctor in doctors]
+
+
 # `/api/users/doctors...`: the public directory; schedules edited by the doctor or staff.
 class DoctorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewSet):
     permission_classes = [AllowAny]
@@ -129,7 +142,7 @@ class DoctorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericVie
     )
     def list(self, request):
         doctors = self.filter_queryset(self.get_queryset())
-        return paginate(self, doctors, DoctorPublicOutputSerializer, "Doctors retrieved successfully")
+        return paginate_plain(self, doctors, directory_page, "Doctors retrieved successfully")
 
     @extend_schema(
         tags=["doctors"],

@@ -105,6 +105,13 @@ def paginate(view, queryset, serializer_class, message: str = "", context: dict 
     return paginator.get_paginated_response(data, message)
 
 
+def paginate_plain(view, queryset, render, message: str = ""):
+    """`paginate` for lists written as plain data: `render(rows)` gives the page's items."""
+    paginator = EnvelopePagination()
+    rows = paginator.paginate_queryset(queryset, view.request, view)
+    return paginator.get_paginated_response(render(rows), message)
+
+
 # For lists served by an `@action` (drf-spectacular documents pagination only on `list` itself).
 PAGE_PARAMETERS = [
     OpenApiParameter("page", OpenApiTypes.INT, description="Page number (1-based, default 1)."),
