@@ -21,11 +21,11 @@ from accounts.serializers.people import (
     AdminCreateUserInputSerializer,
     DoctorPublicOutputSerializer,
     ProfileUpdateInputSerializer,
-    doctor_public_output,
     ScheduleReplaceInputSerializer,
     UserOutputSerializer,
     UserStatusInputSerializer,
     UserStatusOutputSerializer,
+    doctor_public_output,
 )
 from accounts.services.avatar import user_avatar_set
 from accounts.services.users import (
