@@ -9,6 +9,7 @@ from appointments.models import Appointment, AppointmentStatus, AppointmentStatu
 from arthomed.core.errors import AppointmentNotFound
 from arthomed.core.roles import Role
 from arthomed.core.scope import appointment_scope
+from files.models import StoredFile
 
 
 def appointments_with_details() -> QuerySet[Appointment]:
@@ -19,6 +20,23 @@ def appointments_with_details() -> QuerySet[Appointment]:
         Prefetch("status_history", queryset=AppointmentStatusChange.objects.order_by("changed_at", "id")),
         "files",
     )
+
+
+def appointment_history_and_files(appointment_ids: list) -> tuple[dict, dict]:
+    """Status histories and attached files of some appointments, as rows for `appointment_output`:
+    `({id: [(from_status, to_status, changed_by_id, changed_at, note), ...]}, {id: [(file id, file name,
+    original_name, size, mime_type), ...]})`, oldest first. Two queries for a page, whatever its size."""
+    history: dict = {pk: [] for pk in appointment_ids}
+    files: dict = {pk: [] for pk in appointment_ids}
+    changes = AppointmentStatusChange.objects.filter(appointment_id__in=appointment_ids).order_by("changed_at", "id")
+    for pk, *change in changes.values_list(
+        "appointment_id", "from_status", "to_status", "changed_by_id", "changed_at", "note"
+    ):
+        history[pk].append(tuple(change))
+    stored = StoredFile.objects.filter(appointment_id__in=appointment_ids).order_by("created_at", "id")
+    for pk, *row in stored.values_list("appointment_id", "id", "file", "original_name", "size", "mime_type"):
+        files[pk].append(tuple(row))
+    return history, files
 
 
 def person_appointments(person: Person) -> QuerySet[Appointment]:

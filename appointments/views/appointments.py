@@ -19,6 +19,7 @@ from appointments.ics import appointment_ics
 from appointments.prescription_pdf import has_prescription, prescription_pdf
 from appointments.selectors.appointments import (
     appointment_get_for,
+    appointment_history_and_files,
     appointment_stats_for,
     appointments_mine,
     appointments_pending_queue,
@@ -45,7 +46,11 @@ from appointments.serializers.lifecycle import (
     AppointmentVisitSummaryInputSerializer,
     clinical_arguments,
 )
-from appointments.serializers.output import AppointmentOutputSerializer, appointment_serializer_for
+from appointments.serializers.output import (
+    AppointmentOutputSerializer,
+    appointment_output,
+    appointment_serializer_for,
+)
 from appointments.serializers.slots_output import slots_output
 from appointments.serializers.uploads import AppointmentBookMultipartInputSerializer
 from appointments.services.booking import appointment_book, appointment_reschedule
@@ -60,7 +65,7 @@ from appointments.services.lifecycle import (
 )
 from appointments.views.answers import AppointmentData, appointment_answer
 from arthomed.api.inputs import validated
-from arthomed.api.pagination import PAGE_PARAMETERS, paginate
+from arthomed.api.pagination import PAGE_PARAMETERS, paginate, paginate_plain
 from arthomed.api.parsers import SafeJSONParser
 from arthomed.api.permissions import IsAdmin, IsDoctor, IsPatient, IsReceptionist, IsStaff
 from arthomed.api.responses import ok
@@ -83,6 +88,14 @@ AppointmentPage = paginated(AppointmentOutputSerializer)
 AppointmentStatsData = data_of("AppointmentStatsData", stats=AppointmentStatsOutputSerializer)
 PATIENT_OR_DOCTOR = [IsPatient | IsDoctor]
 FILE_ACTIONS = {"ics", "prescription"}
+
+
+def appointments_output(appointments: list) -> list[dict]:
+    """A page of appointments as AppointmentOutputSerializer(many=True) renders it (participants' variant)."""
+    if not appointments:
+        return []
+    history, files = appointment_history_and_files([appointment.pk for appointment in appointments])
+    return [appointment_output(a, history=history[a.pk], files=files[a.pk]) for a in appointments]
 
 
 def idempotency_key(request) -> str | None:
@@ -148,8 +161,9 @@ class AppointmentViewSet(LimitedUploadMixin, mixins.ListModelMixin, mixins.Retri
     )
     def my_appointments(self, request):
         """`GET /appointments/my-appointments` (alias `/appointments/my`): a patient's own, a doctor's with them."""
-        queryset = self.filter_queryset(appointments_mine(request.user))
-        return paginate(self, queryset, AppointmentOutputSerializer, "Appointments retrieved")
+        # The page's rows with their participants; history and files read for the page at once.
+        queryset = self.filter_queryset(appointments_mine(request.user)).prefetch_related(None)
+        return paginate_plain(self, queryset, appointments_output, "Appointments retrieved")
 
     @list_schema("appointments_my_alias_list", "The same as my-appointments, under the older short path")
     @action(detail=False, url_path="my", permission_classes=PATIENT_OR_DOCTOR, filterset_class=MyAppointmentFilter)
