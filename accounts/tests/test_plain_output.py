@@ -1,13 +1,19 @@
-"""The doctor directory writes its items as plain data; they must render byte for byte as
-DoctorPublicOutputSerializer does."""
+"""The doctor directory and `me` write their answers as plain data; they must render byte for byte as
+DoctorPublicOutputSerializer and UserOutputSerializer do."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
 
 from accounts.models import ScheduleBlock
-from accounts.selectors.people import doctor_get, doctor_schedules
-from accounts.serializers.people import DoctorPublicOutputSerializer, doctor_public_output
+from accounts.selectors.people import doctor_get, doctor_schedules, user_get, user_with_details
+from accounts.serializers.people import (
+    DoctorPublicOutputSerializer,
+    UserOutputSerializer,
+    doctor_public_output,
+    user_output,
+)
 from appointments.tests.factories import DoctorFactory
 from arthomed.api.renderers import EnvelopeJSONRenderer
 from files.models import FileKind, StoredFile
@@ -43,3 +49,28 @@ def test_plain_doctor_renders_as_the_serializer(case):
     doctor = doctor_get(doctor.pk)
     expected = rendered(DoctorPublicOutputSerializer(doctor).data)
     assert rendered(doctor_public_output(doctor, doctor_schedules([doctor.pk])[doctor.pk])) == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["patient", "doctor", "receptionist", "admin", "patient-full"])
+def test_plain_user_renders_as_the_serializer(role, make_user):
+    if role == "doctor":
+        user = DoctorFactory(name="Dr Meera Rao", specialization="Arthroscopy", schedule=["monday 09:00-13:00"])
+    else:
+        user = make_user(role.split("-")[0])
+    if role == "patient-full":
+        avatar = StoredFile.objects.create(
+            kind=FileKind.PROFILE, file="uploads/p.png", mime_type="image/png", size=1, sha256="0" * 64, owner=user
+        )
+        user.avatar, user.email, user.gender, user.blood_group = avatar, "asha@example.com", "female", "O+"
+        user.allergies, user.medical_history = ["dust"], [{"condition": "Asthma", "diagnosed_date": "2001-02-03"}]
+        user.address, user.emergency_contact = {"city": "Mysuru", "pincode": "570001"}, {"name": "Ravi"}
+        user.date_of_birth = dt.date(1990, 1, 31)
+        user.save()
+    if role == "admin":
+        user.email = ""
+        user.save()
+    expected = rendered(UserOutputSerializer(user_get(user.pk)).data)
+    read = user_get(user.pk)
+    read._prefetched_objects_cache = {}
+    assert rendered(user_output(user_with_details(read))) == expected
