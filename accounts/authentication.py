@@ -62,6 +62,10 @@ def user_unless_revoked(*, pk: uuid.UUID, jti: str) -> User | None:
 
 
 class AccessTokenAuthentication(JWTAuthentication):
+    def __init__(self, *args, **kwargs):
+        # DRF builds the authenticator per request; the base class would look the user model up each time.
+        self.user_model = User
+
     def authenticate(self, request):
         header = self.get_header(request)
         if header is None:
