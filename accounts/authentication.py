@@ -10,6 +10,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from accounts.models import User
 from accounts.tokens import VERSION_CLAIM, read_access_token, token_jti, token_user_id
 from arthomed.core.errors import TokenInvalid, UserInactive
+from arthomed.core.rows import instance_from_row
 
 
 @cache
@@ -32,18 +33,6 @@ def _user_unless_revoked_sql() -> str:
     )
 
 
-@cache
-def _user_columns(vendor: str) -> tuple[list[str], list[list]]:
-    """The user row's attribute names, and each column's converters (as the ORM applies them) for `vendor`."""
-    names, converters = [], []
-    for field in User._meta.concrete_fields:
-        col = field.get_col(User._meta.db_table)
-        names.append(field.attname)
-        found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-        converters.append([(converter, col) for converter in found])
-    return names, converters
-
-
 def user_unless_revoked(*, pk: uuid.UUID, jti: str) -> User | None:
     """The user with that id unless the token `jti` was blacklisted; one query, the row made a User
     directly (`Model.from_db`, what the ORM does per row) without a queryset around it."""
@@ -51,14 +40,7 @@ def user_unless_revoked(*, pk: uuid.UUID, jti: str) -> User | None:
     with connection.cursor() as cursor:
         cursor.execute(_user_unless_revoked_sql(), [pk_value, jti])
         row = cursor.fetchone()
-    if row is None:
-        return None
-    names, converters = _user_columns(connection.vendor)
-    values = list(row)
-    for index, pairs in enumerate(converters):
-        for converter, col in pairs:
-            values[index] = converter(values[index], col, connection)
-    return User.from_db(connection.alias, names, values)
+    return None if row is None else instance_from_row(User, row)
 
 
 class AccessTokenAuthentication(JWTAuthentication):

@@ -1,12 +1,15 @@
 """Reads about people. Unknown or malformed ids are "not found", never a 500."""
 
 import uuid
+from functools import cache
 
+from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
-from accounts.models import ScheduleBlock, User
+from accounts.models import DoctorProfile, ScheduleBlock, User
 from arthomed.core.errors import DoctorNotFound, UserNotFound
 from arthomed.core.roles import Role
+from arthomed.core.rows import instance_from_row
 
 
 def parse_uuid(value: object) -> uuid.UUID | None:
@@ -43,12 +46,54 @@ def active_doctors() -> QuerySet[User]:
     return users_with_details().filter(role=Role.DOCTOR, is_active=True, doctor_profile__isnull=False)
 
 
+@cache
+def _active_doctor_sql(vendor: str) -> str:
+    """An active doctor's user row and profile row, by id: `active_doctors()` for one id, written once."""
+    quote = connection.ops.quote_name
+    user, profile = User._meta, DoctorProfile._meta
+    columns = [f"u.{quote(field.column)}" for field in user.concrete_fields]
+    columns += [f"p.{quote(field.column)}" for field in profile.concrete_fields]
+    # Identifiers come from the models' metadata; every value is a bound parameter.
+    return (
+        f"SELECT {', '.join(columns)} FROM {quote(user.db_table)} u "  # noqa: S608
+        f"JOIN {quote(profile.db_table)} p ON p.{quote(profile.pk.column)} = u.{quote(user.pk.column)} "
+        f"WHERE u.{quote(user.pk.column)} = %s AND u.{quote(user.get_field('role').column)} = %s "
+        f"AND u.{quote(user.get_field('is_active').column)} = %s"
+    )
+
+
+def _active_doctor_read(pk: uuid.UUID) -> User | None:
+    """The active doctor with that id and their profile (joined as `select_related` would), or None."""
+    params = [
+        User._meta.pk.get_db_prep_value(pk, connection),
+        Role.DOCTOR.value,
+        User._meta.get_field("is_active").get_db_prep_value(True, connection),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_active_doctor_sql(connection.vendor), params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    split = len(User._meta.concrete_fields)
+    user, profile = instance_from_row(User, row[:split]), instance_from_row(DoctorProfile, row[split:])
+    link = DoctorProfile._meta.get_field("user")
+    link.set_cached_value(profile, user)
+    link.remote_field.set_cached_value(user, profile)
+    return user
+
+
 def doctor_get(doctor_id: object, *, active_only: bool = True, with_schedule: bool = True) -> User:
     """One doctor (with profile and, unless `with_schedule=False`, schedule), or DOCTOR_NOT_FOUND.
 
-    `with_schedule=False` is for readers that fetch the schedule themselves (a day's slots).
+    `with_schedule=False` is for readers that fetch the schedule themselves (a day's slots): the
+    active doctor and profile in one statement written once, not a queryset compiled per request.
     """
     pk = parse_uuid(doctor_id)
+    if active_only and not with_schedule:
+        doctor = _active_doctor_read(pk) if pk else None
+        if doctor is None:
+            raise DoctorNotFound()
+        return doctor
     queryset = active_doctors() if active_only else users_with_details().filter(role=Role.DOCTOR)
     if not with_schedule:
         queryset = queryset.prefetch_related(None)

@@ -142,7 +142,7 @@ class DoctorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericVie
     )
     def list(self, request):
         doctors = self.filter_queryset(self.get_queryset())
-        return paginate_plain(self, doctors, directory_page, "Doctors retrieved successfully")
+        return paginate_plain(self, doctors, directory_page, "Doctors retrieved successfully", total_in_page=True)
 
     @extend_schema(
         tags=["doctors"],

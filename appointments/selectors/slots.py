@@ -26,6 +26,7 @@ from accounts.models import WEEKDAYS, DoctorLeave, ScheduleBlock, User
 from appointments.models import ACTIVE_STATUSES, Appointment
 from appointments.selectors.appointments import appointments_with_details
 from arthomed.core.errors import SlotUnavailable
+from arthomed.core.rows import converted
 
 # Appointments last minutes, never a day: bounding the scan by this margin lets the
 # (doctor, starts_at) index serve the overlap query however long the history grows.
@@ -255,23 +256,24 @@ class _LeaveRow:
 _KIND_BLOCK, _KIND_LEAVE, _KIND_BUSY = 0, 1, 2
 
 
-def _day_columns() -> list:
+@cache
+def _day_columns() -> tuple:
     """The statement's columns after `kind`, as the model fields whose values they carry."""
     block = ScheduleBlock._meta
     appointment = Appointment._meta
-    return [
+    return (
         block.get_field("start_time"),
         block.get_field("end_time"),
         block.get_field("day"),
         block.get_field("is_available"),
         appointment.get_field("starts_at"),
         appointment.get_field("ends_at"),
-    ]
+    )
 
 
 @cache
-def _day_statement(vendor: str, *, excluding: bool) -> tuple[str, list]:
-    """(SQL, converters per column) of the one-day read, for this database vendor."""
+def _day_statement(vendor: str, *, excluding: bool) -> str:
+    """The one-day read's SQL for this database vendor."""
     quote = connection.ops.quote_name
     columns = _day_columns()
 
@@ -300,17 +302,12 @@ def _day_statement(vendor: str, *, excluding: bool) -> tuple[str, list]:
     )
     if excluding:
         sql += f" AND a.{quote(appointment.pk.column)} <> %s"
-    converters = []
-    for field in columns:
-        col = field.get_col(field.model._meta.db_table)
-        found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-        converters.append([(converter, col) for converter in found])
-    return sql, converters
+    return sql
 
 
 def _day_rows(doctor_id, day: date, exclude_id=None) -> tuple[list[_BlockRow], list[_LeaveRow], list[tuple]]:
     """(schedule blocks, the day's leave, the day's busy (starts_at, ends_at)) in one statement."""
-    sql, converters = _day_statement(connection.vendor, excluding=exclude_id is not None)
+    sql = _day_statement(connection.vendor, excluding=exclude_id is not None)
     start, end = clinic_datetime(day, time.min), clinic_datetime(day + timedelta(days=1), time.min)
     doctor = User._meta.pk.get_db_prep_value(doctor_id, connection)
     starts_at = Appointment._meta.get_field("starts_at")
@@ -330,11 +327,9 @@ def _day_rows(doctor_id, day: date, exclude_id=None) -> tuple[list[_BlockRow], l
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     blocks, leave, busy = [], [], []
+    columns = _day_columns()
     for kind, *values in rows:
-        for index, pairs in enumerate(converters):
-            for converter, col in pairs:
-                values[index] = converter(values[index], col, connection)
-        start_time, end_time, weekday, is_available, appointment_start, appointment_end = values
+        start_time, end_time, weekday, is_available, appointment_start, appointment_end = converted(values, columns)
         if kind == _KIND_BLOCK:
             blocks.append(_BlockRow(weekday, start_time, end_time, is_available))
         elif kind == _KIND_LEAVE:

@@ -7,11 +7,13 @@ import time_machine
 
 from accounts.models import DoctorLeave
 from accounts.selectors.people import doctor_get
+from accounts.services.users import user_status_set
 from appointments.selectors.slots import doctor_day_slots
 from appointments.serializers.booking import SlotsOutputSerializer
 from appointments.serializers.slots_output import slots_output
 from appointments.tests.factories import MONDAY, SUNDAY, AppointmentFactory, DoctorFactory, clinic_dt
 from arthomed.api.renderers import EnvelopeJSONRenderer
+from arthomed.core.errors import DoctorNotFound
 
 
 def rendered(data) -> bytes:
@@ -58,3 +60,25 @@ def test_plain_slots_answer_renders_as_the_serializer(case, patient):
         assert len(day_slots.booked) == 3
     if case == "today-min-notice":
         assert day_slots.slots and not all(slot.is_open for slot in day_slots.slots)
+
+
+@pytest.mark.django_db
+def test_the_one_statement_doctor_read_matches_the_queryset(admin_user):
+    doctor = DoctorFactory(
+        name="Dr Meera Rao", specialization="Arthroscopy", fee="499.95", schedule=["monday 09:00-10:00"]
+    )
+    read, expected = doctor_get(doctor.pk, with_schedule=False), doctor_get(doctor.pk)
+    for model_fields, left, right in (
+        (type(read)._meta.concrete_fields, read, expected),
+        (type(read.doctor_profile)._meta.concrete_fields, read.doctor_profile, expected.doctor_profile),
+    ):
+        assert [f.value_from_object(left) for f in model_fields] == [f.value_from_object(right) for f in model_fields]
+    assert read.doctor_profile.user is read
+    # Only an active doctor with a profile is found, as by the queryset.
+    user_status_set(actor=admin_user, user=doctor, is_active=False, reason="Left")
+    for with_schedule in (True, False):
+        with pytest.raises(DoctorNotFound):
+            doctor_get(doctor.pk, with_schedule=with_schedule)
+    for other in (admin_user.pk, "not-a-uuid", None):
+        with pytest.raises(DoctorNotFound):
+            doctor_get(other, with_schedule=False)
