@@ -9,7 +9,7 @@ from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from accounts.models import DoctorProfile, ScheduleBlock, User
 from arthomed.core.errors import DoctorNotFound, UserNotFound
 from arthomed.core.roles import Role
-from arthomed.core.rows import instance_from_row
+from arthomed.core.rows import converted, instance_from_row
 
 
 def parse_uuid(value: object) -> uuid.UUID | None:
@@ -117,14 +117,40 @@ def doctor_directory() -> QuerySet[User]:
     return active_doctors().prefetch_related(None).order_by("name", "id")
 
 
+@cache
+def _schedule_fields() -> tuple:
+    block = ScheduleBlock._meta
+    return tuple(block.get_field(name) for name in ("doctor", "day", "start_time", "end_time", "is_available"))
+
+
+@cache
+def _schedules_sql(vendor: str, count: int) -> str:
+    """Schedule blocks of `count` doctors (ids bound as parameters), written once per page size."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in _schedule_fields())
+    marks = ", ".join(["%s"] * count)
+    # Identifiers come from the models' metadata; the ids are bound parameters.
+    return (
+        f"SELECT {columns} FROM {quote(ScheduleBlock._meta.db_table)} "  # noqa: S608
+        f"WHERE {quote(_schedule_fields()[0].column)} IN ({marks})"
+    )
+
+
 def doctor_schedules(doctor_ids: list) -> dict:
     """Schedule blocks of some doctors as `{doctor id: [(day, start_time, end_time, is_available), ...]}`.
 
-    One query for a page of doctors, rows as tuples: the directory shows four values of each block.
+    One statement for a page of doctors, rows as tuples: the directory shows four values of each block.
     """
     schedules: dict = {pk: [] for pk in doctor_ids}
-    rows = ScheduleBlock.objects.filter(doctor_id__in=doctor_ids).order_by()
-    for doctor_id, *block in rows.values_list("doctor_id", "day", "start_time", "end_time", "is_available"):
+    if not doctor_ids:
+        return schedules
+    ids = [User._meta.pk.get_db_prep_value(pk, connection) for pk in doctor_ids]
+    with connection.cursor() as cursor:
+        cursor.execute(_schedules_sql(connection.vendor, len(ids)), ids)
+        rows = cursor.fetchall()
+    fields = _schedule_fields()
+    for row in rows:
+        doctor_id, *block = converted(row, fields)
         schedules[doctor_id].append(tuple(block))
     return schedules
 
