@@ -212,34 +212,59 @@ def _schedule_output(blocks) -> list[dict]:
     ]
 
 
-def doctor_public_output(user: User, schedule: list[tuple]) -> dict:
-    """What `DoctorPublicOutputSerializer(user).data` renders to, written as plain data for the directory
-    (one of the most frequent public reads). `schedule`: the doctor's blocks as `doctor_schedules` gives them.
-    A test keeps the two byte for byte the same."""
-    profile = getattr(user, "doctor_profile", None)
+# What the directory reads of a doctor: user columns, then profile columns (`doctor_profile__<name>`).
+DIRECTORY_USER_COLUMNS = ("id", "name", "role", "gender", "avatar_id", "is_active")
+DIRECTORY_PROFILE_COLUMNS = (
+    "specialization",
+    "qualification",
+    "experience",
+    "consultation_fee",
+    "registration_number",
+    "about",
+    "slot_duration",
+    "rating",
+    "rating_count",
+)
+DIRECTORY_COLUMNS = DIRECTORY_USER_COLUMNS + tuple(f"doctor_profile__{name}" for name in DIRECTORY_PROFILE_COLUMNS)
+
+
+def doctor_public_row_output(row: dict, schedule: list[tuple]) -> dict:
+    """What `DoctorPublicOutputSerializer(user).data` renders to, from the doctor's `DIRECTORY_COLUMNS`
+    (`.values()`: no model instances for a page of the directory, one of the most frequent public reads).
+    `schedule`: the doctor's blocks as `doctor_schedules` gives them. A test keeps the two byte for byte
+    the same."""
     doctor_info = None
-    if profile is not None:
+    if row["doctor_profile__specialization"] is not None:  # a profile joined (its specialization is required)
         doctor_info = {
-            "specialization": str(profile.specialization),
-            "qualification": str(profile.qualification),
-            "experience": int(profile.experience),
-            "consultation_fee": float(profile.consultation_fee),
-            "registration_number": str(profile.registration_number),
-            "about": str(profile.about),
-            "slot_duration": int(profile.slot_duration),
-            "rating": float(profile.rating),
-            "rating_count": int(profile.rating_count),
+            "specialization": str(row["doctor_profile__specialization"]),
+            "qualification": str(row["doctor_profile__qualification"]),
+            "experience": int(row["doctor_profile__experience"]),
+            "consultation_fee": float(row["doctor_profile__consultation_fee"]),
+            "registration_number": str(row["doctor_profile__registration_number"]),
+            "about": str(row["doctor_profile__about"]),
+            "slot_duration": int(row["doctor_profile__slot_duration"]),
+            "rating": float(row["doctor_profile__rating"]),
+            "rating_count": int(row["doctor_profile__rating_count"]),
             "schedule": _schedule_output(schedule),
         }
     return {
-        "_id": str(user.pk),
-        "name": str(user.name),
-        "role": user.role,
-        "gender": user.gender,
-        "avatar_url": f"/api/files/{user.avatar_id}" if user.avatar_id else None,
+        "_id": str(row["id"]),
+        "name": str(row["name"]),
+        "role": row["role"],
+        "gender": row["gender"],
+        "avatar_url": f"/api/files/{row['avatar_id']}" if row["avatar_id"] else None,
         "doctor_info": doctor_info,
-        "is_active": bool(user.is_active),
+        "is_active": bool(row["is_active"]),
     }
+
+
+def doctor_public_output(user: User, schedule: list[tuple]) -> dict:
+    """`doctor_public_row_output` for a doctor already read as a model instance."""
+    row = {name: getattr(user, name) for name in DIRECTORY_USER_COLUMNS}
+    profile = getattr(user, "doctor_profile", None)
+    for name in DIRECTORY_PROFILE_COLUMNS:
+        row[f"doctor_profile__{name}"] = getattr(profile, name) if profile is not None else None
+    return doctor_public_row_output(row, schedule)
 
 
 # --- Input ------------------------------------------------------------------

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from accounts.models import ScheduleBlock
-from accounts.selectors.people import doctor_get, doctor_schedules, user_get, user_with_details
+from accounts.selectors.people import doctor_directory, doctor_get, doctor_schedules, user_get, user_with_details
 from accounts.serializers.people import (
     DoctorPublicOutputSerializer,
     UserOutputSerializer,
@@ -74,3 +74,19 @@ def test_plain_user_renders_as_the_serializer(role, make_user):
     read = user_get(user.pk)
     read._prefetched_objects_cache = {}
     assert rendered(user_output(user_with_details(read))) == expected
+
+
+@pytest.mark.django_db
+def test_directory_page_renders_as_the_serializer(api):
+    """The directory reads `.values()` rows; each item must still render as the serializer renders the doctor."""
+    for index, fee in enumerate(("500", "499.95", "1200.50")):
+        doctor = DoctorFactory(
+            name=f"Dr {chr(65 + index)}", fee=fee, schedule=["friday 16:00-19:00", "monday 09:00-13:00"]
+        )
+    doctor.doctor_profile.rating, doctor.doctor_profile.about = Decimal("3.50"), "Hands\\nand wrists"
+    doctor.doctor_profile.save()
+    response = api.get("/api/users/doctors", {"limit": 2})
+    items = response.json()["data"]["items"]
+    expected = [DoctorPublicOutputSerializer(user).data for user in doctor_directory()[:2]]
+    assert rendered(items) == rendered(expected)
+    assert response.json()["data"]["pagination"]["total"] == 3

@@ -18,6 +18,7 @@ from accounts.selectors.people import (
 )
 from accounts.serializers.avatar import AvatarUploadInputSerializer
 from accounts.serializers.people import (
+    DIRECTORY_COLUMNS,
     AdminCreateUserInputSerializer,
     DoctorPublicOutputSerializer,
     ProfileUpdateInputSerializer,
@@ -25,7 +26,7 @@ from accounts.serializers.people import (
     UserOutputSerializer,
     UserStatusInputSerializer,
     UserStatusOutputSerializer,
-    doctor_public_output,
+    doctor_public_row_output,
 )
 from accounts.services.avatar import user_avatar_set
 from accounts.services.users import (
@@ -119,9 +120,10 @@ class UserViewSet(mixins.ListModelMixin, GenericViewSet):
         )
 
 
-def directory_page(doctors: list) -> list[dict]:
-    schedules = doctor_schedules([doctor.pk for doctor in doctors]) if doctors else {}
-    return [doctor_public_output(doctor, schedules[doctor.pk]) for doctor in doctors]
+def directory_page(doctors: list[dict]) -> list[dict]:
+    """A page of the directory (rows of DIRECTORY_COLUMNS) with the page's schedules."""
+    schedules = doctor_schedules([doctor["id"] for doctor in doctors])
+    return [doctor_public_row_output(doctor, schedules[doctor["id"]]) for doctor in doctors]
 
 
 # `/api/users/doctors...`: the public directory; schedules edited by the doctor or staff.
@@ -141,7 +143,7 @@ class DoctorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericVie
         summary="Doctor directory (public)",
     )
     def list(self, request):
-        doctors = self.filter_queryset(self.get_queryset())
+        doctors = self.filter_queryset(self.get_queryset()).values(*DIRECTORY_COLUMNS)
         return paginate_plain(self, doctors, directory_page, "Doctors retrieved successfully", total_in_page=True)
 
     @extend_schema(

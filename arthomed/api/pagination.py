@@ -63,7 +63,8 @@ class EnvelopePagination(BasePagination):
             # The last page tells the total itself: no COUNT query (most lists fit on one page).
             self.total = offset + len(rows)
         elif rows and self.total_in_page:
-            self.total = getattr(rows[0], PAGE_TOTAL)
+            first = rows[0]
+            self.total = first[PAGE_TOTAL] if isinstance(first, dict) else getattr(first, PAGE_TOTAL)
         else:
             self.total = (
                 queryset.count() if hasattr(queryset, "count") and not isinstance(queryset, list) else len(queryset)
