@@ -10,6 +10,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from accounts.models import User
 from accounts.tokens import VERSION_CLAIM, read_access_token, token_jti, token_user_id
 from arthomed.core.errors import TokenInvalid, UserInactive
+from arthomed.core.rows import instance_from_row
 
 
 @cache
@@ -33,11 +34,20 @@ def _user_unless_revoked_sql() -> str:
 
 
 def user_unless_revoked(*, pk: uuid.UUID, jti: str) -> User | None:
+    """The user with that id unless the token `jti` was blacklisted; one query, the row made a User
+    directly (`Model.from_db`, what the ORM does per row) without a queryset around it."""
     pk_value = User._meta.pk.get_db_prep_value(pk, connection)
-    return next(iter(User.objects.raw(_user_unless_revoked_sql(), [pk_value, jti])), None)
+    with connection.cursor() as cursor:
+        cursor.execute(_user_unless_revoked_sql(), [pk_value, jti])
+        row = cursor.fetchone()
+    return None if row is None else instance_from_row(User, row)
 
 
 class AccessTokenAuthentication(JWTAuthentication):
+    def __init__(self, *args, **kwargs):
+        # DRF builds the authenticator per request; the base class would look the user model up each time.
+        self.user_model = User
+
     def authenticate(self, request):
         header = self.get_header(request)
         if header is None:

@@ -179,6 +179,94 @@ class DoctorPublicOutputSerializer(PrebuiltFieldsMixin, serializers.ModelSeriali
         return f"/api/files/{user.avatar_id}" if user.avatar_id else None
 
 
+def user_output(user: User) -> dict:
+    """What `UserOutputSerializer(user).data` renders to, written as plain data for `GET /api/auth/me`
+    (the most frequent signed-in read). A test keeps the two byte for byte the same for every role."""
+    data = {
+        "_id": str(user.pk),
+        "mobile_number": None if user.mobile_number is None else str(user.mobile_number),
+        "name": None if user.name is None else str(user.name),
+        "email": None if user.email is None else str(user.email),
+        "role": user.role,
+        "is_active": bool(user.is_active),
+        "is_verified": bool(user.is_verified),
+        "avatar_url": f"/api/files/{user.avatar_id}" if user.avatar_id else None,
+        "profile": UserOutputSerializer.get_profile(None, user),
+        "patient_info": UserOutputSerializer.get_patient_info(None, user),
+        "doctor_info": UserOutputSerializer.get_doctor_info(None, user),
+        "created_at": user.created_at or None,
+        "updated_at": user.updated_at or None,
+    }
+    for key in UserOutputSerializer.optional_fields:
+        if data[key] is None:
+            del data[key]
+    return data
+
+
+def _schedule_output(blocks) -> list[dict]:
+    """ScheduleBlockOutputSerializer's list, from (day, start_time, end_time, is_available) rows, week order."""
+    ordered = sorted(blocks, key=lambda block: (WEEKDAYS.index(block[0]), block[1]))
+    return [
+        {"day": day, "start_time": start.strftime("%H:%M"), "end_time": end.strftime("%H:%M"), "is_available": bool(on)}
+        for day, start, end, on in ordered
+    ]
+
+
+# What the directory reads of a doctor: user columns, then profile columns (`doctor_profile__<name>`).
+DIRECTORY_USER_COLUMNS = ("id", "name", "role", "gender", "avatar_id", "is_active")
+DIRECTORY_PROFILE_COLUMNS = (
+    "specialization",
+    "qualification",
+    "experience",
+    "consultation_fee",
+    "registration_number",
+    "about",
+    "slot_duration",
+    "rating",
+    "rating_count",
+)
+DIRECTORY_COLUMNS = DIRECTORY_USER_COLUMNS + tuple(f"doctor_profile__{name}" for name in DIRECTORY_PROFILE_COLUMNS)
+
+
+def doctor_public_row_output(row: dict, schedule: list[tuple]) -> dict:
+    """What `DoctorPublicOutputSerializer(user).data` renders to, from the doctor's `DIRECTORY_COLUMNS`
+    (`.values()`: no model instances for a page of the directory, one of the most frequent public reads).
+    `schedule`: the doctor's blocks as `doctor_schedules` gives them. A test keeps the two byte for byte
+    the same."""
+    doctor_info = None
+    if row["doctor_profile__specialization"] is not None:  # a profile joined (its specialization is required)
+        doctor_info = {
+            "specialization": str(row["doctor_profile__specialization"]),
+            "qualification": str(row["doctor_profile__qualification"]),
+            "experience": int(row["doctor_profile__experience"]),
+            "consultation_fee": float(row["doctor_profile__consultation_fee"]),
+            "registration_number": str(row["doctor_profile__registration_number"]),
+            "about": str(row["doctor_profile__about"]),
+            "slot_duration": int(row["doctor_profile__slot_duration"]),
+            "rating": float(row["doctor_profile__rating"]),
+            "rating_count": int(row["doctor_profile__rating_count"]),
+            "schedule": _schedule_output(schedule),
+        }
+    return {
+        "_id": str(row["id"]),
+        "name": str(row["name"]),
+        "role": row["role"],
+        "gender": row["gender"],
+        "avatar_url": f"/api/files/{row['avatar_id']}" if row["avatar_id"] else None,
+        "doctor_info": doctor_info,
+        "is_active": bool(row["is_active"]),
+    }
+
+
+def doctor_public_output(user: User, schedule: list[tuple]) -> dict:
+    """`doctor_public_row_output` for a doctor already read as a model instance."""
+    row = {name: getattr(user, name) for name in DIRECTORY_USER_COLUMNS}
+    profile = getattr(user, "doctor_profile", None)
+    for name in DIRECTORY_PROFILE_COLUMNS:
+        row[f"doctor_profile__{name}"] = getattr(profile, name) if profile is not None else None
+    return doctor_public_row_output(row, schedule)
+
+
 # --- Input ------------------------------------------------------------------
 
 

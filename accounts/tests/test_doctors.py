@@ -73,13 +73,18 @@ class TestDirectory:
     def test_query_count_does_not_grow_with_page_size(self, api, django_assert_num_queries):
         for index in range(12):
             DoctorFactory(name=f"Doctor {chr(65 + index)}", schedule=["tuesday 09:00-12:00"])
-        # count, page (with profiles), schedules; anonymous: no user read, the rate limit is in the cache
-        with django_assert_num_queries(3):
+        # page (with profiles, and the total counted in the same statement), the page's schedules;
+        # anonymous: no user read, the rate limit is in the cache
+        with django_assert_num_queries(2):
             small = api.get(URL, {"limit": 2})
-        with django_assert_num_queries(3):
+        with django_assert_num_queries(2):
             large = api.get(URL, {"limit": 12})
         assert len(small.json()["data"]["items"]) == 2
         assert len(large.json()["data"]["items"]) == 12
+        assert small.json()["data"]["pagination"]["total"] == large.json()["data"]["pagination"]["total"] == 12
+        assert small.json()["data"]["pagination"]["pages"] == 6
+        beyond = api.get(URL, {"limit": 5, "page": 4}).json()["data"]
+        assert beyond["items"] == [] and beyond["pagination"]["total"] == 12
 
 
 @pytest.mark.django_db

@@ -16,7 +16,7 @@ from accounts.serializers.auth import (
     TokensOutputSerializer,
     VerifyOtpInputSerializer,
 )
-from accounts.serializers.people import UserOutputSerializer
+from accounts.serializers.people import UserOutputSerializer, user_output
 from accounts.services.auth import otp_send, otp_verify_and_login
 from accounts.services.sessions import session_logout, token_refresh
 from accounts.tokens import tokens_for
@@ -102,4 +102,4 @@ class AuthViewSet(GenericViewSet):
     @extend_schema(tags=TAGS, operation_id="auth_me", responses=UserData, summary="The signed-in user")
     @action(detail=False)
     def me(self, request):
-        return ok({"user": UserOutputSerializer(user_with_details(request.user)).data}, "User retrieved successfully")
+        return ok({"user": user_output(user_with_details(request.user))}, "User retrieved successfully")

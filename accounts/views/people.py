@@ -8,9 +8,17 @@ from rest_framework.permissions import AllowAny
 from rest_framework.viewsets import GenericViewSet
 
 from accounts.filters import DoctorFilter, UserFilter
-from accounts.selectors.people import doctor_directory, doctor_get, doctor_get_for_schedule_edit, user_get, users_listed
+from accounts.selectors.people import (
+    doctor_directory,
+    doctor_get,
+    doctor_get_for_schedule_edit,
+    doctor_schedules,
+    user_get,
+    users_listed,
+)
 from accounts.serializers.avatar import AvatarUploadInputSerializer
 from accounts.serializers.people import (
+    DIRECTORY_COLUMNS,
     AdminCreateUserInputSerializer,
     DoctorPublicOutputSerializer,
     ProfileUpdateInputSerializer,
@@ -18,6 +26,7 @@ from accounts.serializers.people import (
     UserOutputSerializer,
     UserStatusInputSerializer,
     UserStatusOutputSerializer,
+    doctor_public_row_output,
 )
 from accounts.services.avatar import user_avatar_set
 from accounts.services.users import (
@@ -28,7 +37,7 @@ from accounts.services.users import (
     user_status_set,
 )
 from arthomed.api.inputs import validated
-from arthomed.api.pagination import paginate
+from arthomed.api.pagination import paginate, paginate_plain
 from arthomed.api.permissions import IsAdmin, IsDoctor, IsStaff
 from arthomed.api.responses import ok
 from arthomed.api.schema import data_of, paginated
@@ -111,6 +120,12 @@ class UserViewSet(mixins.ListModelMixin, GenericViewSet):
         )
 
 
+def directory_page(doctors: list[dict]) -> list[dict]:
+    """A page of the directory (rows of DIRECTORY_COLUMNS) with the page's schedules."""
+    schedules = doctor_schedules([doctor["id"] for doctor in doctors])
+    return [doctor_public_row_output(doctor, schedules[doctor["id"]]) for doctor in doctors]
+
+
 # `/api/users/doctors...`: the public directory; schedules edited by the doctor or staff.
 class DoctorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewSet):
     permission_classes = [AllowAny]
@@ -128,8 +143,8 @@ class DoctorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericVie
         summary="Doctor directory (public)",
     )
     def list(self, request):
-        doctors = self.filter_queryset(self.get_queryset())
-        return paginate(self, doctors, DoctorPublicOutputSerializer, "Doctors retrieved successfully")
+        doctors = self.filter_queryset(self.get_queryset()).values(*DIRECTORY_COLUMNS)
+        return paginate_plain(self, doctors, directory_page, "Doctors retrieved successfully", total_in_page=True)
 
     @extend_schema(
         tags=["doctors"],

@@ -1,5 +1,8 @@
 """Reads of appointments, scoped to the acting user. Someone else's appointment is "not found"."""
 
+from functools import cache
+
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -8,7 +11,9 @@ from accounts.selectors.people import parse_uuid
 from appointments.models import Appointment, AppointmentStatus, AppointmentStatusChange
 from arthomed.core.errors import AppointmentNotFound
 from arthomed.core.roles import Role
+from arthomed.core.rows import converted
 from arthomed.core.scope import appointment_scope
+from files.models import StoredFile
 
 
 def appointments_with_details() -> QuerySet[Appointment]:
@@ -19,6 +24,70 @@ def appointments_with_details() -> QuerySet[Appointment]:
         Prefetch("status_history", queryset=AppointmentStatusChange.objects.order_by("changed_at", "id")),
         "files",
     )
+
+
+_HISTORY, _FILE = 0, 1
+
+
+@cache
+def _history_fields() -> tuple:
+    change = AppointmentStatusChange._meta
+    names = ("appointment", "from_status", "to_status", "changed_by", "changed_at", "note")
+    return tuple(change.get_field(name) for name in names)
+
+
+@cache
+def _file_fields() -> tuple:
+    stored = StoredFile._meta
+    names = ("appointment", "file", "original_name", "id", "created_at", "mime_type", "size")
+    return tuple(stored.get_field(name) for name in names)
+
+
+@cache
+def _history_and_files_sql(vendor: str, count: int) -> str:
+    """Both reads of `appointment_history_and_files` in one statement, for `count` appointment ids.
+
+    Columns: kind, appointment, then (from_status | file), (to_status | original_name),
+    (changed_by | file id), (changed_at | created_at), (note | mime_type), file size, change id.
+    """
+    quote = connection.ops.quote_name
+    change, stored = AppointmentStatusChange._meta, StoredFile._meta
+    h = [f"h.{quote(field.column)}" for field in _history_fields()]
+    f = [f"f.{quote(field.column)}" for field in _file_fields()]
+    size_type, id_type = stored.get_field("size").db_type(connection), change.pk.db_type(connection)
+    marks = ", ".join(["%s"] * count)
+    # Identifiers come from the models' metadata; every value is a bound parameter.
+    return (
+        f"SELECT {_HISTORY}, {', '.join(h)}, CAST(NULL AS {size_type}), h.{quote(change.pk.column)} "  # noqa: S608
+        f"FROM {quote(change.db_table)} h WHERE {h[0]} IN ({marks}) "
+        f"UNION ALL SELECT {_FILE}, {', '.join(f)}, CAST(NULL AS {id_type}) "
+        f"FROM {quote(stored.db_table)} f WHERE {f[0]} IN ({marks}) "
+        "ORDER BY 1, 6, 9, 5"
+    )
+
+
+def appointment_history_and_files(appointment_ids: list) -> tuple[dict, dict]:
+    """Status histories and attached files of some appointments, as rows for `appointment_output`:
+    `({id: [(from_status, to_status, changed_by_id, changed_at, note), ...]}, {id: [(file id, file name,
+    original_name, size, mime_type), ...]})`, oldest first (histories by time then id, files by upload
+    time then id). One statement for a page, whatever its size, written once per page size."""
+    history: dict = {pk: [] for pk in appointment_ids}
+    files: dict = {pk: [] for pk in appointment_ids}
+    if not appointment_ids:
+        return history, files
+    ids = [Appointment._meta.pk.get_db_prep_value(pk, connection) for pk in appointment_ids]
+    with connection.cursor() as cursor:
+        cursor.execute(_history_and_files_sql(connection.vendor, len(ids)), ids + ids)
+        rows = cursor.fetchall()
+    history_fields, file_fields = _history_fields(), _file_fields()
+    for kind, *values in rows:
+        if kind == _HISTORY:
+            pk, from_status, to_status, changed_by, changed_at, note = converted(values[:6], history_fields)
+            history[pk].append((from_status, to_status, changed_by, changed_at, note))
+        else:
+            pk, name, original_name, file_id, _, mime_type, size = converted(values[:7], file_fields)
+            files[pk].append((file_id, name, original_name, size, mime_type))
+    return history, files
 
 
 def person_appointments(person: Person) -> QuerySet[Appointment]:

@@ -15,15 +15,18 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.models import WEEKDAYS, DoctorLeave, User
+from accounts.models import WEEKDAYS, DoctorLeave, ScheduleBlock, User
 from appointments.models import ACTIVE_STATUSES, Appointment, AppointmentKind
 from appointments.selectors.appointments import appointments_with_details
 from arthomed.core.errors import SlotUnavailable
+from arthomed.core.rows import converted
 
 # Appointments last minutes, never a day: bounding the scan by this margin lets the
 # (doctor, starts_at) index serve the overlap query however long the history grows.
@@ -230,6 +233,123 @@ def _day_context(doctor: User, day: date, now: datetime | None, *, min_notice: b
     )
 
 
+# --- One day in one statement ------------------------------------------------------------
+# A day's slots need the doctor's schedule blocks, that day's leave and the active appointments
+# overlapping it. `doctor_day_slots` reads the three in one statement (UNION ALL of three small
+# indexed reads), written once from the models' metadata: building three querysets per request
+# cost more than running them.
+
+
+@dataclass(frozen=True)
+class _BlockRow:
+    """What the slot cutter reads of a ScheduleBlock."""
+
+    day: str
+    start_time: time
+    end_time: time
+    is_available: bool
+
+
+@dataclass(frozen=True)
+class _LeaveRow:
+    """What the slot cutter reads of a DoctorLeave (always of the day asked for)."""
+
+    start_time: time | None
+    end_time: time | None
+
+    @property
+    def is_whole_day(self) -> bool:
+        return self.start_time is None
+
+
+_KIND_BLOCK, _KIND_LEAVE, _KIND_BUSY = 0, 1, 2
+
+
+@cache
+def _day_columns() -> tuple:
+    """The statement's columns after `kind`, as the model fields whose values they carry."""
+    block = ScheduleBlock._meta
+    appointment = Appointment._meta
+    return (
+        block.get_field("start_time"),
+        block.get_field("end_time"),
+        block.get_field("day"),
+        block.get_field("is_available"),
+        appointment.get_field("starts_at"),
+        appointment.get_field("ends_at"),
+    )
+
+
+@cache
+def _day_statement(vendor: str, *, excluding: bool) -> str:
+    """The one-day read's SQL for this database vendor."""
+    quote = connection.ops.quote_name
+    columns = _day_columns()
+
+    def select(kind: int, alias: str, present: dict) -> str:
+        parts = [str(kind)]
+        for field in columns:
+            name = present.get(field.name)
+            parts.append(f"{alias}.{quote(name)}" if name else f"CAST(NULL AS {field.db_type(connection)})")
+        return "SELECT " + ", ".join(parts)
+
+    block, leave, appointment = ScheduleBlock._meta, DoctorLeave._meta, Appointment._meta
+    column = {model: {f.name: f.column for f in model.concrete_fields} for model in (block, leave, appointment)}
+    status_marks = ", ".join(["%s"] * len(ACTIVE_STATUSES))
+    a = column[appointment]
+    # Identifiers come from the models' metadata; every value is a bound parameter.
+    sql = (
+        f"{select(_KIND_BLOCK, 'b', {n: column[block][n] for n in ('start_time', 'end_time', 'day', 'is_available')})} "
+        f"FROM {quote(block.db_table)} b WHERE b.{quote(column[block]['doctor'])} = %s "
+        f"UNION ALL {select(_KIND_LEAVE, 'l', {n: column[leave][n] for n in ('start_time', 'end_time')})} "
+        f"FROM {quote(leave.db_table)} l WHERE l.{quote(column[leave]['doctor'])} = %s "
+        f"AND l.{quote(column[leave]['date'])} = %s "
+        f"UNION ALL {select(_KIND_BUSY, 'a', {n: a[n] for n in ('starts_at', 'ends_at')})} "
+        f"FROM {quote(appointment.db_table)} a WHERE a.{quote(a['doctor'])} = %s "
+        f"AND a.{quote(a['kind'])} = %s "  # walk-in places take no slot (SPEC.md §10)
+        f"AND a.{quote(a['status'])} IN ({status_marks}) AND a.{quote(a['starts_at'])} < %s "
+        f"AND a.{quote(a['starts_at'])} >= %s AND a.{quote(a['ends_at'])} > %s"
+    )
+    if excluding:
+        sql += f" AND a.{quote(appointment.pk.column)} <> %s"
+    return sql
+
+
+def _day_rows(doctor_id, day: date, exclude_id=None) -> tuple[list[_BlockRow], list[_LeaveRow], list[tuple]]:
+    """(schedule blocks, the day's leave, the day's busy (starts_at, ends_at)) in one statement."""
+    sql = _day_statement(connection.vendor, excluding=exclude_id is not None)
+    start, end = clinic_datetime(day, time.min), clinic_datetime(day + timedelta(days=1), time.min)
+    doctor = User._meta.pk.get_db_prep_value(doctor_id, connection)
+    starts_at = Appointment._meta.get_field("starts_at")
+    params = [
+        doctor,
+        doctor,
+        DoctorLeave._meta.get_field("date").get_db_prep_value(day, connection),
+        doctor,
+        AppointmentKind.SCHEDULED.value,
+        *ACTIVE_STATUSES,
+        starts_at.get_db_prep_value(end, connection),
+        starts_at.get_db_prep_value(start - _OVERLAP_LOOKBACK, connection),
+        starts_at.get_db_prep_value(start, connection),
+    ]
+    if exclude_id is not None:
+        params.append(Appointment._meta.pk.get_db_prep_value(exclude_id, connection))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    blocks, leave, busy = [], [], []
+    columns = _day_columns()
+    for kind, *values in rows:
+        start_time, end_time, weekday, is_available, appointment_start, appointment_end = converted(values, columns)
+        if kind == _KIND_BLOCK:
+            blocks.append(_BlockRow(weekday, start_time, end_time, is_available))
+        elif kind == _KIND_LEAVE:
+            leave.append(_LeaveRow(start_time, end_time))
+        else:
+            busy.append((appointment_start, appointment_end))
+    return blocks, leave, busy
+
+
 def _slots_of(day: date, context: _DayContext, *, busy: list[tuple], leave: list[DoctorLeave]) -> list[Slot]:
     return _cut_day(
         day,
@@ -251,15 +371,26 @@ def doctor_day_slots(
     exclude_appointment_id=None,
     min_notice: bool = True,
 ) -> DaySlots:
-    """All slots of `doctor` on the clinic date `day`. `doctor` comes from `doctor_get` (schedule prefetched).
+    """All slots of `doctor` on the clinic date `day`. `doctor` needs its profile (`doctor_get`); its
+    schedule, the day's leave and the day's appointments are read here, in one statement.
 
     `exclude_appointment_id` ignores one appointment's own hold (an appointment being rescheduled);
     `min_notice=False` is the front desk's view: every slot not yet started is offered (SPEC.md §10).
     """
-    context = _day_context(doctor, day, now, min_notice=min_notice)
-    busy = _busy_by_day(doctor, day, day, exclude_appointment_id)[day]
-    slots = _slots_of(day, context, busy=busy, leave=context.leave)
-    reason = _day_reason(day, slots=slots, blocks=context.blocks, now=context.now, last_day=context.last_day)
+    now = now or timezone.now()
+    earliest, last_day = _booking_window(now, min_notice=min_notice)
+    blocks, leave, busy = _day_rows(doctor.pk, day, exclude_appointment_id)
+    slots = _cut_day(
+        day,
+        doctor_id=doctor.pk,
+        blocks=blocks,
+        slot_minutes=doctor.doctor_profile.slot_duration,
+        leave=leave,
+        busy=busy,
+        earliest=earliest,
+        last_day=last_day,
+    )
+    reason = _day_reason(day, slots=slots, blocks=blocks, now=now, last_day=last_day)
     return DaySlots(doctor=doctor, date=day, slots=slots, reason=reason)
 
 

@@ -326,3 +326,108 @@ class AppointmentReceptionOutputSerializer(AppointmentOutputSerializer):
 def appointment_serializer_for(user) -> type[AppointmentOutputSerializer]:
     """The output serializer matching what `user` may see of an appointment."""
     return AppointmentReceptionOutputSerializer if user.role == Role.RECEPTIONIST else AppointmentOutputSerializer
+
+
+# --- The same JSON, written as plain data (lists) -----------------------------------------
+# A page of appointments through the nested serializers above costs several times the reads
+# behind it. `appointment_output` writes the very same JSON from the appointment (patient,
+# family member, doctor and profile joined) and its history and files as
+# `appointments.selectors.appointments.appointment_history_and_files` reads them.
+# AppointmentOutputSerializer stays the schema and the shape of single answers; a test
+# keeps the two byte for byte the same (both variants, every kind of appointment).
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def _person_output(appointment: Appointment) -> dict:
+    """AppointmentPersonOutputSerializer(person_summary(appointment_person(appointment))).data."""
+    person = person_summary(appointment_person(appointment))
+    allergies = person["allergies"]
+    return {
+        "_id": _text(person["id"]),
+        "name": _text(person["name"]),
+        "age": None if person["age"] is None else int(person["age"]),
+        "gender": _text(person["gender"]),
+        "blood_group": _text(person["blood_group"]),
+        "allergies": None if allergies is None else [_text(item) for item in allergies],
+        "relation": _text(person["relation"]),
+    }
+
+
+def appointment_output(appointment: Appointment, *, history: list, files: list, reception: bool = False) -> dict:
+    """What `AppointmentOutputSerializer(appointment).data` (`reception`: the reception variant's) renders to.
+
+    `history`: (from_status, to_status, changed_by_id, changed_at, note) oldest first; `files`:
+    (id, file name, original_name, size, mime_type) in upload order.
+    """
+    a = appointment
+    patient, doctor = a.patient, a.doctor
+    cancelled = a.status == AppointmentStatus.CANCELLED
+    data = {
+        "_id": str(a.pk),
+        "patient": {"_id": str(patient.pk), "name": _text(patient.name), "mobile_number": _text(patient.mobile_number)},
+        "family_member": family_member_brief(a.family_member),
+        "doctor": {"_id": str(doctor.pk), "name": _text(doctor.name), "doctor_info": _doctor_info(doctor)},
+        "appointment_date": a.appointment_date.isoformat() if a.appointment_date else None,
+        "appointment_time": a.appointment_time.strftime("%H:%M") if a.appointment_time is not None else None,
+        "end_time": a.end_time.strftime("%H:%M") if a.end_time is not None else None,
+        "duration": None if a.duration is None else int(a.duration),
+        "status": a.status,
+        "kind": a.kind,
+        "token_number": None if a.token_number is None else int(a.token_number),
+        "checked_in_at": a.checked_in_at or None,
+        "purpose_of_visit": _text(a.purpose_of_visit),
+        "reason": _text(a.reason),
+        "symptoms": _text(a.symptoms),
+        "fee": None if a.fee is None else float(a.fee),
+        "images": [
+            {
+                "_id": str(pk),
+                "filename": name.rsplit("/", 1)[-1],
+                "original_name": _text(original_name),
+                "path": _text(name),
+                "size": None if size is None else int(size),
+                "mime_type": _text(mime_type),
+                "url": None if reception else f"/api/files/{pk}",
+            }
+            for pk, name, original_name, size, mime_type in files
+        ],
+    }
+    if not reception:
+        data["notes"] = _text(a.doctor_notes)
+    data["patient_note"] = _text(a.patient_notes)
+    data["receptionist_note"] = _text(a.receptionist_notes)
+    if not reception:
+        follow_up = a.follow_up_date
+        data["visit_summary"] = a.visit_summary
+        data["prescription"] = prescription_text(a)
+        data["prescription_details"] = a.prescription_details or {}
+        data["follow_up"] = {"date": follow_up.isoformat() if follow_up else None, "note": a.follow_up_note}
+        data["person"] = _person_output(a)
+    serializer = AppointmentOutputSerializer
+    data["payment"] = serializer.get_payment(None, a)
+    data["cancellation"] = serializer.get_cancellation(None, a) if cancelled else None
+    data["cancellation_reason"] = a.cancellation_reason if cancelled else None
+    data["refund_info"] = serializer.get_refund_info(None, a) if cancelled else None
+    data["feedback"] = serializer.get_feedback(None, a)
+    data["status_history"] = [
+        {
+            "from": from_status or None,
+            "to": to_status,
+            "by": None if changed_by is None else str(changed_by),
+            "at": changed_at or None,
+            "note": _text(note),
+        }
+        for from_status, to_status, changed_by, changed_at, note in history
+    ]
+    data["created_at"] = a.created_at or None
+    data["updated_at"] = a.updated_at or None
+    data["confirmed_at"] = a.confirmed_at or None
+    data["completed_at"] = a.completed_at or None
+    return data
+
+
+def _doctor_info(doctor) -> dict:
+    return AppointmentDoctorOutputSerializer.get_doctor_info(None, doctor)

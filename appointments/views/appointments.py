@@ -20,6 +20,7 @@ from appointments.prescription_pdf import has_prescription, prescription_pdf
 from appointments.receipts import receipt_for, receipt_pdf
 from appointments.selectors.appointments import (
     appointment_get_for,
+    appointment_history_and_files,
     appointment_stats_for,
     appointments_mine,
     appointments_pending_queue,
@@ -48,8 +49,13 @@ from appointments.serializers.lifecycle import (
     AppointmentVisitSummaryInputSerializer,
     clinical_arguments,
 )
-from appointments.serializers.output import AppointmentOutputSerializer, appointment_serializer_for
+from appointments.serializers.output import (
+    AppointmentOutputSerializer,
+    appointment_output,
+    appointment_serializer_for,
+)
 from appointments.serializers.queue import AppointmentQueueInfoOutputSerializer
+from appointments.serializers.slots_output import slots_output
 from appointments.serializers.uploads import AppointmentBookMultipartInputSerializer
 from appointments.services.booking import appointment_book, appointment_reschedule
 from appointments.services.lifecycle import (
@@ -64,7 +70,7 @@ from appointments.services.lifecycle import (
 from appointments.services.queue import appointment_check_in
 from appointments.views.answers import AppointmentData, appointment_answer
 from arthomed.api.inputs import validated
-from arthomed.api.pagination import PAGE_PARAMETERS, paginate
+from arthomed.api.pagination import PAGE_PARAMETERS, paginate, paginate_plain
 from arthomed.api.parsers import SafeJSONParser
 from arthomed.api.permissions import IsAdmin, IsDoctor, IsPatient, IsReceptionist, IsStaff
 from arthomed.api.responses import ok
@@ -88,6 +94,14 @@ AppointmentPage = paginated(AppointmentOutputSerializer)
 AppointmentStatsData = data_of("AppointmentStatsData", stats=AppointmentStatsOutputSerializer)
 PATIENT_OR_DOCTOR = [IsPatient | IsDoctor]
 FILE_ACTIONS = {"ics", "prescription", "receipt"}
+
+
+def appointments_output(appointments: list) -> list[dict]:
+    """A page of appointments as AppointmentOutputSerializer(many=True) renders it (participants' variant)."""
+    if not appointments:
+        return []
+    history, files = appointment_history_and_files([appointment.pk for appointment in appointments])
+    return [appointment_output(a, history=history[a.pk], files=files[a.pk]) for a in appointments]
 
 
 def idempotency_key(request) -> str | None:
@@ -153,8 +167,9 @@ class AppointmentViewSet(LimitedUploadMixin, mixins.ListModelMixin, mixins.Retri
     )
     def my_appointments(self, request):
         """`GET /appointments/my-appointments` (alias `/appointments/my`): a patient's own, a doctor's with them."""
-        queryset = self.filter_queryset(appointments_mine(request.user))
-        return paginate(self, queryset, AppointmentOutputSerializer, "Appointments retrieved")
+        # The page's rows with their participants; history and files read for the page at once.
+        queryset = self.filter_queryset(appointments_mine(request.user)).prefetch_related(None)
+        return paginate_plain(self, queryset, appointments_output, "Appointments retrieved")
 
     @list_schema("appointments_my_alias_list", "The same as my-appointments, under the older short path")
     @action(detail=False, url_path="my", permission_classes=PATIENT_OR_DOCTOR, filterset_class=MyAppointmentFilter)
@@ -180,12 +195,12 @@ class AppointmentViewSet(LimitedUploadMixin, mixins.ListModelMixin, mixins.Retri
     @action(detail=False, permission_classes=[AllowAny])
     def slots(self, request):
         query = validated(SlotsQueryInputSerializer, request, data=request.query_params)
-        doctor = doctor_get(query["doctor_id"])
+        doctor = doctor_get(query["doctor_id"], with_schedule=False)  # the day's read brings the schedule
         # The front desk books any slot not yet started (SPEC.md §10); patients see the minimum notice.
         by_staff = getattr(request.user, "role", None) in STAFF_ROLES
         day_slots = doctor_day_slots(doctor=doctor, day=query["date"], min_notice=not by_staff)
-        context = {"consultation_fee": doctor.doctor_profile.consultation_fee}
-        return ok(SlotsOutputSerializer(day_slots, context=context).data, "Slots retrieved successfully")
+        data = slots_output(day_slots, consultation_fee=doctor.doctor_profile.consultation_fee)
+        return ok(data, "Slots retrieved successfully")
 
     @extend_schema(
         tags=TAGS,

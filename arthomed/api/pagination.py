@@ -2,6 +2,7 @@
 
 import math
 
+from django.db.models import Count, Window
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
@@ -37,16 +38,33 @@ def pagination_meta(*, page: int, limit: int, total: int) -> dict:
     }
 
 
+# The annotation carrying the list's total on every row of a page (`total_in_page`).
+PAGE_TOTAL = "_page_total"
+
+
 class EnvelopePagination(BasePagination):
-    """A page past the last one is an empty page (not an error): lists can shrink between calls."""
+    """A page past the last one is an empty page (not an error): lists can shrink between calls.
+
+    `total_in_page=True` counts the whole list in the page's own query (`COUNT(*) OVER ()`), so
+    a full page needs no second COUNT query: for short lists (the doctor directory), where
+    counting every matching row alongside the page costs less than another round trip.
+    """
+
+    def __init__(self, *, total_in_page: bool = False):
+        self.total_in_page = total_in_page
 
     def paginate_queryset(self, queryset, request, view=None):
         self.page, self.limit = page_params(request.query_params)
         offset = (self.page - 1) * self.limit
+        if self.total_in_page:
+            queryset = queryset.annotate(**{PAGE_TOTAL: Window(Count("*"))})
         rows = list(queryset[offset : offset + self.limit])
         if 0 < len(rows) < self.limit or (not rows and offset == 0):
             # The last page tells the total itself: no COUNT query (most lists fit on one page).
             self.total = offset + len(rows)
+        elif rows and self.total_in_page:
+            first = rows[0]
+            self.total = first[PAGE_TOTAL] if isinstance(first, dict) else getattr(first, PAGE_TOTAL)
         else:
             self.total = (
                 queryset.count() if hasattr(queryset, "count") and not isinstance(queryset, list) else len(queryset)
@@ -103,6 +121,13 @@ def paginate(view, queryset, serializer_class, message: str = "", context: dict 
     rows = paginator.paginate_queryset(queryset, view.request, view)
     data = serializer_class(rows, many=True, context=context or {"request": view.request}).data
     return paginator.get_paginated_response(data, message)
+
+
+def paginate_plain(view, queryset, render, message: str = "", *, total_in_page: bool = False):
+    """`paginate` for lists written as plain data: `render(rows)` gives the page's items."""
+    paginator = EnvelopePagination(total_in_page=total_in_page)
+    rows = paginator.paginate_queryset(queryset, view.request, view)
+    return paginator.get_paginated_response(render(rows), message)
 
 
 # For lists served by an `@action` (drf-spectacular documents pagination only on `list` itself).

@@ -28,8 +28,34 @@ def camel_key(key: str) -> str:
     return camelize_re.sub(underscore_to_camel, key) if "_" in key else key
 
 
+@lru_cache(maxsize=4096)
+def _output_key(key: str, ignore_keys: tuple) -> str:
+    """A key as `camelize` writes it: camelCased, unless it (or its camelCase) is one to keep."""
+    new_key = camel_key(key)
+    return key if key in ignore_keys or new_key in ignore_keys else new_key
+
+
+def _camelize_keys(data, ignore_keys: tuple):
+    """`camelize` without `ignore_fields` (the project's setting): one cached decision per key."""
+    if isinstance(data, dict):
+        result = {}
+        for raw_key, value in data.items():
+            key = force_str(raw_key) if isinstance(raw_key, Promise) else raw_key
+            if isinstance(key, str):
+                key = _output_key(key, ignore_keys)
+            result[key] = value if isinstance(value, PLAIN_VALUES) else _camelize_keys(value, ignore_keys)
+        return result
+    if isinstance(data, (list, tuple)):
+        return [item if isinstance(item, PLAIN_VALUES) else _camelize_keys(item, ignore_keys) for item in data]
+    if isinstance(data, PLAIN_VALUES):
+        return data
+    return library_camelize(data, ignore_keys=ignore_keys)
+
+
 def camelize(data, *, ignore_fields: tuple = (), ignore_keys: tuple = ()):
     """The library's camelize, without re-deriving every key on every response."""
+    if not ignore_fields:
+        return _camelize_keys(data, tuple(ignore_keys))
     if isinstance(data, PLAIN_VALUES):
         return data
     if isinstance(data, dict):

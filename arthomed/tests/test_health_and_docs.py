@@ -25,7 +25,7 @@ def test_health_503_when_database_unreachable(client):
 @pytest.mark.urls("arthomed.tests.probe_urls")
 def test_database_outage_in_api_is_503_service_unavailable(as_user, admin_user):
     client = as_user(admin_user)
-    with mock.patch("accounts.authentication.User.objects.raw", side_effect=OperationalError("down")):
+    with mock.patch("accounts.authentication.connection.cursor", side_effect=OperationalError("down")):
         response = client.get("/api/_probe/admin-only")
     assert response.status_code == 503
     body = response.json()
