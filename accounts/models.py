@@ -91,6 +91,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return f"{self.name or 'Unnamed'} ({self.mobile_number or 'deleted'})"
 
+    def get_full_name(self) -> str:
+        return self.name
+
+    def get_short_name(self) -> str:
+        """The admin's greeting ("Welcome, Rita") rather than the mobile number the account signs in with."""
+        return self.name.split(" ", 1)[0] if self.name else ""
+
     @property
     def is_staff(self) -> bool:
         """May use the Django admin: admins and receptionists."""

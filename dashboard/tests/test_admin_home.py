@@ -68,3 +68,10 @@ def test_doctors_do_not_get_the_admin(doctor):
     response = client.get("/admin/")
     assert response.status_code == 403
     assert 'id="todays-queue"' not in response.content.decode()
+
+
+def test_the_admin_greets_staff_by_first_name_not_by_mobile_number(make_user):
+    receptionist = make_user(Role.RECEPTIONIST, name="Rita Reception")
+    page = admin_home(receptionist)
+    assert "Rita" in page.split('id="user-tools"', 1)[1].split("</div>", 1)[0]
+    assert receptionist.mobile_number not in page.split('id="user-tools"', 1)[1].split("</div>", 1)[0]
