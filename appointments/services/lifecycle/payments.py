@@ -87,13 +87,14 @@ def amount_paid(appointment: Appointment) -> Decimal:
     return appointment.payment_amount if appointment.payment_amount is not None else appointment.fee
 
 
-def cancellation_refund(*, appointment: Appointment, at: dt.datetime) -> tuple[Decimal, str]:
-    """(refund amount, refund status) for cancelling at `at`: 100 % >= 24 h before, 50 % >= 2 h, else 0."""
+def cancellation_refund(*, appointment: Appointment, at: dt.datetime, in_full: bool = False) -> tuple[Decimal, str]:
+    """(refund amount, refund status) for cancelling at `at`: 100 % >= 24 h before, 50 % >= 2 h, else 0;
+    100 % whatever the notice when `in_full` (the clinic cancels)."""
     if appointment.payment_status != PaymentStatus.PAID:
         return Decimal("0.00"), RefundStatus.NOT_APPLICABLE
     paid = amount_paid(appointment)
     notice = min(appointment.booked_starts_at or appointment.starts_at, appointment.starts_at) - at
-    if notice >= dt.timedelta(hours=FULL_REFUND_HOURS):
+    if in_full or notice >= dt.timedelta(hours=FULL_REFUND_HOURS):
         share = Decimal("1")
     elif notice >= dt.timedelta(hours=settings.CANCEL_MIN_NOTICE_HOURS):
         share = Decimal("0.5")
@@ -105,12 +106,25 @@ def cancellation_refund(*, appointment: Appointment, at: dt.datetime) -> tuple[D
 
 @transaction.atomic
 def appointment_cancel(
-    *, appointment: Appointment, actor: User | None, reason: str, cancelled_by: User | None = None
+    *,
+    appointment: Appointment,
+    actor: User | None,
+    reason: str,
+    cancelled_by: User | None = None,
+    refund_in_full: bool = False,
 ) -> Appointment:
-    """Cancel with the refund policy. `cancelled_by` names the person when the system acts for them."""
+    """Cancel with the refund policy. `cancelled_by` names the person when the system acts for them.
+
+    `refund_in_full`: the clinic cancels (the doctor is away), so a paid fee comes back whole whatever
+    the notice. The clinic's people or the system only (a patient actor is refused); the API never sets it.
+    """
+    if refund_in_full and actor is not None and actor.role == Role.PATIENT:
+        raise PermissionDenied()
     now = timezone.now()
     appointment = transition(appointment=locked(appointment), actor=actor, to_status=S.CANCELLED, note=reason, now=now)
-    appointment.refund_amount, appointment.refund_status = cancellation_refund(appointment=appointment, at=now)
+    appointment.refund_amount, appointment.refund_status = cancellation_refund(
+        appointment=appointment, at=now, in_full=refund_in_full
+    )
     appointment.cancellation_reason = reason[:500]
     appointment.cancelled_by = actor or cancelled_by
     appointment.cancelled_at = now
