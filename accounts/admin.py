@@ -29,6 +29,7 @@ from accounts.services.users import (
     user_staff_update,
     user_status_check,
 )
+from arthomed.admin_view_only import ViewOnlyAdmin
 from arthomed.core.errors import ApplicationError, ValidationFailed
 from arthomed.core.names import validate_person_name
 from arthomed.core.roles import Role
@@ -72,7 +73,7 @@ class ScheduleBlockInline(admin.TabularInline):
     verbose_name_plural = "Weekly schedule"
 
 
-class DoctorLeaveInline(admin.TabularInline):
+class DoctorLeaveInline(ViewOnlyAdmin, admin.TabularInline):
     """The doctor's leave, read-only here: leave is added and removed on the leave pages, through
     the leave service (its rules, and the offer to cancel the bookings inside new leave)."""
 
@@ -84,17 +85,8 @@ class DoctorLeaveInline(admin.TabularInline):
     ordering = ["-date"]
     verbose_name_plural = "Leave (add or remove it under Doctor leave)"
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class FamilyMemberInline(admin.TabularInline):
+class FamilyMemberInline(ViewOnlyAdmin, admin.TabularInline):
     """A patient account's family (SPEC.md §11), read-only: members change through the app and booking."""
 
     model = FamilyMember
@@ -115,18 +107,9 @@ class FamilyMemberInline(admin.TabularInline):
     def age(self, member: FamilyMember) -> int | None:
         return age_on(member.date_of_birth)
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(FamilyMember)
-class FamilyMemberAdmin(admin.ModelAdmin):
+class FamilyMemberAdmin(ViewOnlyAdmin, admin.ModelAdmin):
     """Find a family member by name or by the holder's number; each leads to the holder's page.
 
     Read-only: members change through the app and the front desk's booking (the family services).
@@ -156,15 +139,6 @@ class FamilyMemberAdmin(admin.ModelAdmin):
     def holder(self, member: FamilyMember) -> str:
         url = reverse("admin:accounts_user_change", args=[member.account_id])
         return format_html('<a href="{}">{} ({})</a>', url, member.account.name, member.account.mobile_number or "-")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class DoctorProfileInline(admin.StackedInline):

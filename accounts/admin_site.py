@@ -9,7 +9,6 @@ from functools import wraps
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
-from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -36,13 +35,13 @@ class StaffAdminSite(admin.AdminSite):
         return guarded
 
     def login(self, request, extra_context=None):
-        """Django's `AdminSite.login`, with the SMS-code view in place of the password one."""
+        """Django's `AdminSite.login`, with the SMS-code view in place of the password one and each
+        role's landing page when no `next` is given."""
         # Imported here: this module is loaded with the app registry, before models are ready.
-        from accounts.views.admin_login import StaffLoginView
+        from accounts.views.admin_login import StaffLoginView, staff_landing_url
 
-        index = reverse("admin:index", current_app=self.name)
         if request.method == "GET" and self.has_permission(request):
-            return HttpResponseRedirect(index)
+            return HttpResponseRedirect(staff_landing_url(request.user))
         context = {
             **self.each_context(request),
             "title": "Log in",
@@ -50,8 +49,8 @@ class StaffAdminSite(admin.AdminSite):
             "app_path": request.get_full_path(),
             "username": request.user.get_username(),
         }
-        if REDIRECT_FIELD_NAME not in request.GET and REDIRECT_FIELD_NAME not in request.POST:
-            context[REDIRECT_FIELD_NAME] = index
+        # Unlike Django's, no default `next` (the admin home) here: without one the view sends each
+        # person to their landing page (a receptionist to Today, `staff_landing_url`).
         context.update(extra_context or {})
         request.current_app = self.name
         view = StaffLoginView.as_view(extra_context=context, template_name=self.login_template or "admin/login.html")

@@ -34,6 +34,7 @@ from appointments.services.lifecycle import (
     appointment_reject,
     appointment_status_update,
 )
+from arthomed.admin_view_only import ViewOnlyAdmin
 from arthomed.core.errors import ApplicationError
 from arthomed.core.roles import Role
 from files.admin import AdminOnlyReadOnly
@@ -95,18 +96,12 @@ class DoctorFilter(admin.SimpleListFilter):
         return queryset.filter(doctor_id=self.value()) if self.value() else queryset
 
 
-class StatusHistoryInline(admin.TabularInline):
+class StatusHistoryInline(ViewOnlyAdmin, admin.TabularInline):
     model = AppointmentStatusChange
     fields = ["changed_at", "from_status", "to_status", "changed_by", "note"]
     readonly_fields = fields
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Appointment)

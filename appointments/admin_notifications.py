@@ -8,24 +8,16 @@ from django.contrib import admin, messages
 
 from appointments.models import Notification, OutboundMessage
 from appointments.notifications import outbound_message_retry
+from arthomed.admin_view_only import ViewOnlyAdmin
 from arthomed.api.logging import mask_mobile
 
 
-class AdminRoleOnlyMixin:
+class AdminRoleOnlyMixin(ViewOnlyAdmin):
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_superuser
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(OutboundMessage)

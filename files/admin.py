@@ -2,11 +2,12 @@
 
 from django.contrib import admin
 
+from arthomed.admin_view_only import ViewOnlyAdmin
 from arthomed.core.roles import Role
 from files.models import FileAccessLog, StoredFile
 
 
-class AdminOnlyReadOnly(admin.ModelAdmin):
+class AdminOnlyReadOnly(ViewOnlyAdmin, admin.ModelAdmin):
     """Visible to admins only (receptionists never see medical file records), never editable."""
 
     def has_module_permission(self, request) -> bool:
@@ -14,15 +15,6 @@ class AdminOnlyReadOnly(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None) -> bool:
         return self.has_module_permission(request)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(FileAccessLog)

@@ -16,10 +16,10 @@ def refunds_owed() -> QuerySet[Appointment]:
     )
 
 
+# Money taken: paid, or paid and since refunded. These carry a receipt number.
+RECEIPTED = (PaymentStatus.PAID, PaymentStatus.REFUNDED, PaymentStatus.PARTIALLY_REFUNDED)
+
+
 def has_receipt(appointment: Appointment) -> bool:
-    """A receipt prints for money taken: paid (or paid and since refunded) with a receipt number."""
-    return bool(appointment.receipt_number) and appointment.payment_status in (
-        PaymentStatus.PAID,
-        PaymentStatus.REFUNDED,
-        PaymentStatus.PARTIALLY_REFUNDED,
-    )
+    """A receipt prints for money taken (`RECEIPTED`) with a receipt number."""
+    return bool(appointment.receipt_number) and appointment.payment_status in RECEIPTED

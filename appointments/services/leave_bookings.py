@@ -2,7 +2,8 @@
 
 Adding leave never cancels anything by itself (§4: the bookings inside it are reported
 back). Staff who decide to clear them do it here, as one action: each is cancelled through
-the one cancel service (its refund policy, status history and the patient's cancellation SMS).
+the one cancel service (status history and the patient's cancellation SMS). The clinic cancels,
+not the patient, so a paid fee is refunded in full whatever the notice (`refund_in_full`).
 """
 
 from django.db import transaction
@@ -31,6 +32,6 @@ def leave_bookings_cancel(
     doctor_leave_check_access(actor=actor, doctor=leave.doctor)
     reason = reason.strip() or LEAVE_CANCELLATION_REASON
     return [
-        appointment_cancel(appointment=appointment, actor=actor, reason=reason)
+        appointment_cancel(appointment=appointment, actor=actor, reason=reason, refund_in_full=True)
         for appointment in leave_bookings_cancellable(leave)
     ]

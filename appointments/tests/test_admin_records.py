@@ -233,8 +233,8 @@ class TestLeave:
         assert paid.status == pending.status == AppointmentStatus.CANCELLED
         assert outside.status == AppointmentStatus.PENDING
         assert paid.cancellation_reason == "Doctor on leave" and paid.cancelled_by == receptionist
-        # The cancel service's refund policy, as for any staff cancellation: 23 h before the start, 50 %.
-        assert paid.refund_status == RefundStatus.PENDING and paid.refund_amount == Decimal("250.00")
+        # The clinic cancels: the whole fee comes back, though 23 h before the start a staff cancel gives 50 %.
+        assert paid.refund_status == RefundStatus.PENDING and paid.refund_amount == Decimal("500.00")
         assert paid.status_history.filter(to_status="cancelled", changed_by=receptionist).exists()
         assert sorted(Notification.objects.filter(kind="cancelled").values_list("user__name", flat=True)) == [
             "Priya Patient",

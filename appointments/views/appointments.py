@@ -4,7 +4,6 @@ Each handler checks the role (403 for a role that may never act), finds the appo
 in the caller's scope (404 for someone else's), calls one selector or service, and answers.
 """
 
-from django.http import HttpResponse
 from djangorestframework_camel_case.parser import CamelCaseMultiPartParser
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -73,7 +72,7 @@ from arthomed.api.inputs import validated
 from arthomed.api.pagination import PAGE_PARAMETERS, paginate, paginate_plain
 from arthomed.api.parsers import SafeJSONParser
 from arthomed.api.permissions import IsAdmin, IsDoctor, IsPatient, IsReceptionist, IsStaff
-from arthomed.api.responses import ok
+from arthomed.api.responses import attachment, ok
 from arthomed.api.schema import data_of, paginated
 from arthomed.core.errors import InvalidStatusTransition, PaymentNotRecorded, ValidationFailed
 from arthomed.core.roles import STAFF_ROLES
@@ -268,9 +267,11 @@ class AppointmentViewSet(LimitedUploadMixin, mixins.ListModelMixin, mixins.Retri
     @action(detail=True)
     def ics(self, request, id: str):
         appointment = self.get_object()
-        response = HttpResponse(appointment_ics(appointment), content_type="text/calendar; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="appointment-{appointment.pk}.ics"'
-        return response
+        return attachment(
+            appointment_ics(appointment),
+            content_type="text/calendar; charset=utf-8",
+            filename=f"appointment-{appointment.pk}.ics",
+        )
 
     @extend_schema(
         tags=TAGS,
@@ -284,9 +285,9 @@ class AppointmentViewSet(LimitedUploadMixin, mixins.ListModelMixin, mixins.Retri
         appointment = self.get_object()
         if not has_prescription(appointment):
             raise InvalidStatusTransition(details={"status": appointment.status, "reason": "no-prescription"})
-        response = HttpResponse(prescription_pdf(appointment), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="prescription-{appointment.pk}.pdf"'
-        return response
+        return attachment(
+            prescription_pdf(appointment), content_type="application/pdf", filename=f"prescription-{appointment.pk}.pdf"
+        )
 
     @extend_schema(
         tags=TAGS,
@@ -301,9 +302,7 @@ class AppointmentViewSet(LimitedUploadMixin, mixins.ListModelMixin, mixins.Retri
         if not has_receipt(appointment):
             raise PaymentNotRecorded(details={"paymentStatus": appointment.payment_status})
         receipt = receipt_for(appointment)
-        response = HttpResponse(receipt_pdf(receipt), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{receipt.filename}"'
-        return response
+        return attachment(receipt_pdf(receipt), content_type="application/pdf", filename=receipt.filename)
 
     def perform_content_negotiation(self, request, force=False):
         # File answers (a calendar client asks for text/calendar, a browser for application/pdf): never a

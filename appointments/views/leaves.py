@@ -6,21 +6,18 @@ here because adding leave reports the appointments inside it.
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import action
-from rest_framework.viewsets import GenericViewSet
 
 from accounts.selectors.leaves import doctor_leave_get, doctor_leaves_upcoming
-from accounts.selectors.people import doctor_get_for_schedule_edit
 from accounts.services.leaves import doctor_leave_create, doctor_leave_delete
 from appointments.selectors.slots import appointments_during_leave
 from appointments.serializers.booking import LeaveInputSerializer, LeaveOutputSerializer
 from appointments.serializers.output import AppointmentOutputSerializer, appointment_serializer_for
+from appointments.views.doctor_scoped import DOCTOR_ID, DoctorScopedViewSet
 from arthomed.api.inputs import validated
-from arthomed.api.permissions import IsDoctor, IsStaff
 from arthomed.api.responses import ok
 from arthomed.api.schema import data_of
 
 TAGS = ["doctors"]
-DOCTOR_ID = OpenApiParameter("id", str, OpenApiParameter.PATH, description="The doctor's `_id`")
 LEAVE_ID = OpenApiParameter("leave_id", str, OpenApiParameter.PATH, description="The leave's `_id`")
 LeavesData = data_of("LeavesData", items=LeaveOutputSerializer(many=True))
 LeaveData = data_of("LeaveData", leave=LeaveOutputSerializer)
@@ -29,15 +26,7 @@ LeaveCreatedData = data_of(
 )
 
 
-class DoctorLeaveViewSet(GenericViewSet):
-    permission_classes = [IsDoctor | IsStaff]
-    lookup_url_kwarg = "id"
-    lookup_value_regex = "[^/]+"
-
-    def get_object(self):
-        """The doctor whose leave the caller may manage (another doctor's: 404 DOCTOR_NOT_FOUND)."""
-        return doctor_get_for_schedule_edit(actor=self.request.user, doctor_id=self.kwargs[self.lookup_url_kwarg])
-
+class DoctorLeaveViewSet(DoctorScopedViewSet):
     @extend_schema(
         tags=TAGS,
         operation_id="users_doctors_leaves_list",

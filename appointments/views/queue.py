@@ -8,9 +8,7 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import action
-from rest_framework.viewsets import GenericViewSet
 
-from accounts.selectors.people import doctor_get_for_schedule_edit
 from appointments.selectors.queue import doctor_day_queue_items
 from appointments.serializers.queue import (
     DoctorDelayInputSerializer,
@@ -19,25 +17,16 @@ from appointments.serializers.queue import (
     DoctorQueueQueryInputSerializer,
 )
 from appointments.services.queue import doctor_delay_set
+from appointments.views.doctor_scoped import DOCTOR_ID, DoctorScopedViewSet
 from arthomed.api.inputs import validated
-from arthomed.api.permissions import IsDoctor, IsStaff
 from arthomed.api.responses import ok
 from arthomed.api.schema import data_of
 
 TAGS = ["doctors"]
-DOCTOR_ID = OpenApiParameter("id", str, OpenApiParameter.PATH, description="The doctor's `_id`")
 DelayData = data_of("DoctorDelayData", delay=DoctorDelayOutputSerializer)
 
 
-class DoctorDayViewSet(GenericViewSet):
-    permission_classes = [IsDoctor | IsStaff]
-    lookup_url_kwarg = "id"
-    lookup_value_regex = "[^/]+"
-
-    def get_object(self):
-        """The doctor whose day the caller may run (another doctor's: 404 DOCTOR_NOT_FOUND)."""
-        return doctor_get_for_schedule_edit(actor=self.request.user, doctor_id=self.kwargs[self.lookup_url_kwarg])
-
+class DoctorDayViewSet(DoctorScopedViewSet):
     @extend_schema(
         tags=TAGS,
         operation_id="users_doctors_delay_update",

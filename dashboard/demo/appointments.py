@@ -7,6 +7,8 @@ shared 30-minute grid, so no two active appointments of one doctor or one patien
 overlap (the PostgreSQL exclusion constraints). When four doctors cannot hold N
 appointments in that window, load-test doctors are added.
 
+Paid rows are recorded by the demo receptionist and get receipt numbers from the payment
+service's counter once inserted (`receipt_numbers_backfill`), so receipts and the day close work.
 The demo rows carry no status-history lines: they stand for data imported from the
 old system, whose history the dashboards do not read.
 """
@@ -34,6 +36,7 @@ from appointments.models import (
     PurposeOfVisit,
     RefundStatus,
 )
+from appointments.services.lifecycle.payments import receipt_numbers_backfill
 from dashboard.demo.clinic import (
     SLOT_MINUTES,
     WEEKLY_HOURS,
@@ -164,6 +167,7 @@ class _Generator:
         row.payment_method = self.rng.choice(METHODS)
         row.payment_amount = row.fee
         row.paid_at = at
+        row.payment_recorded_by_id = self.receptionist.pk  # the receipt number: `receipt_numbers_backfill`
 
     def _completed(self, row: Appointment) -> None:
         rng = self.rng
@@ -313,4 +317,5 @@ def demo_appointments_create(
         if progress:
             progress(min(batch_size, len(picks) - begin))
     _refresh_ratings(doctors)
+    receipt_numbers_backfill()  # the paid rows' receipts, numbered in payment order per financial year
     return Appointment.objects.count() - before

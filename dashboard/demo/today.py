@@ -26,6 +26,7 @@ from appointments.models import (
     PaymentMethod,
     PaymentStatus,
 )
+from appointments.services.lifecycle.payments import receipt_numbers_backfill
 from dashboard.demo.clinic import SLOT_MINUTES, WEEKLY_HOURS, DemoClinic
 
 S = AppointmentStatus
@@ -197,6 +198,7 @@ def demo_morning_create(*, clinic: DemoClinic, now: datetime | None = None) -> D
         made.append(row)
         history += _history(row, visit, day, clinic.receptionist)
     AppointmentStatusChange.objects.bulk_create(history)
+    receipt_numbers_backfill()  # the desk's payments this morning, numbered in payment order
     for index, last in tokens.items():
         DoctorDay.objects.update_or_create(doctor=clinic.doctors[index], date=day, defaults={"last_token": last})
     late = clinic.doctors[LATE_DOCTOR]

@@ -9,10 +9,13 @@ from django.core.management import call_command
 from django.db.models import Count
 
 from accounts.models import DoctorProfile, FamilyMember, ScheduleBlock, User
-from appointments.models import ACTIVE_STATUSES, Appointment, AppointmentStatus, DoctorDay
+from appointments.models import ACTIVE_STATUSES, Appointment, AppointmentStatus, DoctorDay, ReceiptCounter
+from appointments.receipt_numbers import financial_year
+from appointments.selectors.payments import RECEIPTED
 from appointments.selectors.queue import doctor_average_consultation, doctor_day_queue
 from appointments.tests.factories import clinic_dt
 from arthomed.core.roles import Role
+from conftest import client_for
 from dashboard.demo import appointments as demo_appointments
 from dashboard.demo.clinic import ADMIN, DOCTORS, FAMILIES, PATIENTS, RECEPTIONIST
 
@@ -144,6 +147,28 @@ def test_appointments_across_time_statuses_and_payments():
 
 
 @time_machine.travel(NOW, tick=False)
+def test_paid_demo_appointments_have_receipts_in_payment_order_recorded_by_the_receptionist():
+    seed("--appointments", "400", "--batch-size", "150")
+    seed("--appointments", "100")  # a second run continues the year's numbers
+    desk = User.objects.get(mobile_number=RECEPTIONIST["mobile_number"])
+    paid = Appointment.objects.filter(payment_status__in=RECEIPTED).order_by("paid_at", "pk")
+    assert paid.count() > 100
+    assert not paid.filter(receipt_number__isnull=True).exists()
+    assert set(paid.values_list("payment_recorded_by", flat=True)) == {desk.pk}
+    by_year: dict[str, list[str]] = {}
+    for paid_at, number in paid.values_list("paid_at", "receipt_number"):
+        by_year.setdefault(financial_year(paid_at), []).append(number)
+    counters = dict(ReceiptCounter.objects.values_list("pk", "last_number"))
+    for year, numbers in by_year.items():
+        assert counters[year] == len(numbers)
+        # Consecutive from 1, no gaps; each run numbers its own rows in payment order.
+        assert sorted(numbers) == [f"ARTH/{year}/{n:06d}" for n in range(1, len(numbers) + 1)]
+    # The receipt answers for a demo visit, as for one paid at the desk.
+    response = client_for(desk).get(f"/api/appointments/{paid.first().pk}/receipt")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+
+
+@time_machine.travel(NOW, tick=False)
 def test_more_appointments_later_never_overlap_existing_ones():
     seed("--appointments", "300")
     seed("--appointments", "300")
@@ -207,6 +232,10 @@ def test_today_fills_a_morning_queue(client, settings):
     # The day's average visit (from the history's starts and completions) drives the estimates.
     assert doctor_average_consultation(doctor_id=arjun.pk, day=day) == dt.timedelta(minutes=22)
     assert overlaps("doctor") == 0 and overlaps("patient") == 0
+    # Paid at the desk: recorded by the receptionist with the year's receipt numbers, in payment order.
+    paid = Appointment.objects.filter(payment_status="paid").order_by("paid_at")
+    assert list(paid.values_list("receipt_number", flat=True)) == [f"ARTH/2025-26/{n:06d}" for n in (1, 2, 3)]
+    assert {row.payment_recorded_by.mobile_number for row in paid} == {RECEPTIONIST["mobile_number"]}
     settings.DISPLAY_KEY = "demo-tv"
     html = client.get("/display/", {"key": "demo-tv"}).content.decode()
     assert "Vikram" in html and "Zubair" in html and "Singh" not in html

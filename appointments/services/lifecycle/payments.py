@@ -20,11 +20,14 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
 from appointments.models import Appointment, PaymentMethod, PaymentStatus, ReceiptCounter, RefundStatus
 from appointments.notifications import notify_cancelled
+from appointments.receipt_numbers import financial_year, receipt_number_format
+from appointments.selectors.payments import RECEIPTED
 from appointments.services.lifecycle.transitions import STAFF, S, ensure_not_cancelled, locked, save, transition
 from arthomed.core.errors import InvalidStatusTransition, PaymentExceedsFee, PermissionDenied, ValidationFailed
 from arthomed.core.roles import Role
@@ -33,40 +36,65 @@ FULL_REFUND_HOURS = 24
 CENT = Decimal("0.01")
 
 
-def financial_year(moment: dt.datetime) -> str:
-    """The Indian financial year (April to March, clinic time) holding `moment`: "2026-27"."""
-    day = timezone.localtime(moment).date()
-    start = day.year if day.month >= 4 else day.year - 1
-    return f"{start}-{(start + 1) % 100:02d}"
-
-
-def receipt_number_allocate(*, paid_at: dt.datetime) -> str:
-    """The next receipt number of `paid_at`'s financial year: `RECEIPT_PREFIX/2026-27/000123`.
+def receipt_numbers_allocate(*, year: str, count: int) -> list[str]:
+    """The next `count` consecutive receipt numbers of financial year `year` ("2026-27").
 
     The year's counter row is created if missing (a concurrent creator loses the insert and
     reads the winner's row: `get_or_create` retries the get after the IntegrityError), then
     locked until the caller's transaction ends, so two payments never share or skip a number.
     """
-    year = financial_year(paid_at)
     with transaction.atomic():
         ReceiptCounter.objects.get_or_create(financial_year=year)
         counter = ReceiptCounter.objects.select_for_update().get(pk=year)
-        counter.last_number += 1
+        first = counter.last_number + 1
+        counter.last_number += count
         counter.save(update_fields=["last_number"])
-    return f"{settings.RECEIPT_PREFIX}/{year}/{counter.last_number:06d}"
+    return [receipt_number_format(year=year, number=number) for number in range(first, counter.last_number + 1)]
+
+
+def receipt_number_allocate(*, paid_at: dt.datetime) -> str:
+    """The next receipt number of `paid_at`'s financial year: `RECEIPT_PREFIX/2026-27/000123`."""
+    return receipt_numbers_allocate(year=financial_year(paid_at), count=1)[0]
+
+
+@transaction.atomic
+def receipt_numbers_backfill(*, batch_size: int = 1_000) -> int:
+    """Number every paid (or since refunded) appointment that has `paid_at` but no receipt number,
+    in `paid_at` order within each financial year, after the year's last number; returns how many.
+
+    For rows written without the payment service (the demo's bulk history). Migration
+    0011_receipt_numbers_for_earlier_payments did the same once for payments recorded before
+    receipt numbers existed.
+    """
+    unnumbered = (
+        Appointment.objects.filter(payment_status__in=RECEIPTED, paid_at__isnull=False)
+        .filter(Q(receipt_number__isnull=True) | Q(receipt_number=""))
+        .order_by("paid_at", "pk")
+        .values_list("pk", "paid_at")
+    )
+    by_year: dict[str, list[int]] = {}
+    for pk, paid_at in unnumbered.iterator(chunk_size=batch_size):
+        by_year.setdefault(financial_year(paid_at), []).append(pk)
+    rows = []
+    for year, pks in sorted(by_year.items()):
+        numbers = receipt_numbers_allocate(year=year, count=len(pks))
+        rows += [Appointment(pk=pk, receipt_number=number) for pk, number in zip(pks, numbers, strict=True)]
+    Appointment.objects.bulk_update(rows, ["receipt_number"], batch_size=batch_size)
+    return len(rows)
 
 
 def amount_paid(appointment: Appointment) -> Decimal:
     return appointment.payment_amount if appointment.payment_amount is not None else appointment.fee
 
 
-def cancellation_refund(*, appointment: Appointment, at: dt.datetime) -> tuple[Decimal, str]:
-    """(refund amount, refund status) for cancelling at `at`: 100 % >= 24 h before, 50 % >= 2 h, else 0."""
+def cancellation_refund(*, appointment: Appointment, at: dt.datetime, in_full: bool = False) -> tuple[Decimal, str]:
+    """(refund amount, refund status) for cancelling at `at`: 100 % >= 24 h before, 50 % >= 2 h, else 0;
+    100 % whatever the notice when `in_full` (the clinic cancels)."""
     if appointment.payment_status != PaymentStatus.PAID:
         return Decimal("0.00"), RefundStatus.NOT_APPLICABLE
     paid = amount_paid(appointment)
     notice = min(appointment.booked_starts_at or appointment.starts_at, appointment.starts_at) - at
-    if notice >= dt.timedelta(hours=FULL_REFUND_HOURS):
+    if in_full or notice >= dt.timedelta(hours=FULL_REFUND_HOURS):
         share = Decimal("1")
     elif notice >= dt.timedelta(hours=settings.CANCEL_MIN_NOTICE_HOURS):
         share = Decimal("0.5")
@@ -78,12 +106,25 @@ def cancellation_refund(*, appointment: Appointment, at: dt.datetime) -> tuple[D
 
 @transaction.atomic
 def appointment_cancel(
-    *, appointment: Appointment, actor: User | None, reason: str, cancelled_by: User | None = None
+    *,
+    appointment: Appointment,
+    actor: User | None,
+    reason: str,
+    cancelled_by: User | None = None,
+    refund_in_full: bool = False,
 ) -> Appointment:
-    """Cancel with the refund policy. `cancelled_by` names the person when the system acts for them."""
+    """Cancel with the refund policy. `cancelled_by` names the person when the system acts for them.
+
+    `refund_in_full`: the clinic cancels (the doctor is away), so a paid fee comes back whole whatever
+    the notice. The clinic's people or the system only (a patient actor is refused); the API never sets it.
+    """
+    if refund_in_full and actor is not None and actor.role == Role.PATIENT:
+        raise PermissionDenied()
     now = timezone.now()
     appointment = transition(appointment=locked(appointment), actor=actor, to_status=S.CANCELLED, note=reason, now=now)
-    appointment.refund_amount, appointment.refund_status = cancellation_refund(appointment=appointment, at=now)
+    appointment.refund_amount, appointment.refund_status = cancellation_refund(
+        appointment=appointment, at=now, in_full=refund_in_full
+    )
     appointment.cancellation_reason = reason[:500]
     appointment.cancelled_by = actor or cancelled_by
     appointment.cancelled_at = now
