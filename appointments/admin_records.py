@@ -1,6 +1,6 @@
 """Records and schedules in the Django admin (SPEC.md §10 "Records"), from the appointments side.
 
-Two pieces need appointments code and so live here, not in accounts/admin.py (accounts
+Two pieces need appointments code and so live here, not in accounts/admin/ (accounts
 never imports appointments; an import-graph test holds that):
 
 - the patient's appointments on their page (`/admin/accounts/user/<id>/change/`), a table

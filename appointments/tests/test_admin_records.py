@@ -129,9 +129,9 @@ class TestPatientPage:
 
     def test_admin_edit_goes_through_the_staff_update_service(self, admin_user, record, monkeypatch):
         calls = []
-        import accounts.admin
+        import accounts.admin.users
 
-        monkeypatch.setattr(accounts.admin, "user_staff_update", lambda **kwargs: calls.append(kwargs))
+        monkeypatch.setattr(accounts.admin.users, "user_staff_update", lambda **kwargs: calls.append(kwargs))
         patient = record[0]
         signed_in(admin_user).post(user_url(patient), change_data(patient, name="Priya Menon"))
         assert [(call["actor"].pk, call["user"].pk, call["data"]) for call in calls] == [
@@ -278,11 +278,13 @@ class TestLeave:
 
 class TestSchedule:
     def test_the_week_is_replaced_through_the_service_and_recorded(self, receptionist, clinic_doctor, monkeypatch):
-        import accounts.admin
+        import accounts.admin.users
 
         calls = []
-        real = accounts.admin.doctor_schedule_replace
-        monkeypatch.setattr(accounts.admin, "doctor_schedule_replace", lambda **kw: calls.append(kw) or real(**kw))
+        real = accounts.admin.users.doctor_schedule_replace
+        monkeypatch.setattr(
+            accounts.admin.users, "doctor_schedule_replace", lambda **kw: calls.append(kw) or real(**kw)
+        )
         data = {
             "doctor_profile-TOTAL_FORMS": "1",
             "doctor_profile-INITIAL_FORMS": "1",
