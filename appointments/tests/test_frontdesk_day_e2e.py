@@ -277,6 +277,9 @@ def test_a_front_desk_day(live_server, clinic, desk, page):
     page.click("button:text-is('Cancel the appointment')")  # no reason: the browser refuses to send it
     assert page.locator(".messagelist .success").count() == 0
     assert page.locator("textarea[name=reason]").evaluate("field => field.validity.valueMissing")
+    page.locator("textarea[name=reason]").evaluate("field => field.removeAttribute('required')")
+    page.click("button:text-is('Cancel the appointment')")  # sent without one: the server asks again
+    assert "A reason is required" in page.inner_text(".errornote")
     page.fill("textarea[name=reason]", "Called: cannot come today")
     step(page, 11, "cancel-reason")
     page.click("button:text-is('Cancel the appointment')")

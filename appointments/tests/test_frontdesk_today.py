@@ -132,6 +132,24 @@ class TestWhatItShows:
             assert f"/admin/frontdesk/appointment/{pending.pk}/{action}/" in html
         assert f"/admin/frontdesk/appointment/{pending.pk}/no-show/" not in html  # before the start
 
+    def test_a_cancelled_paid_visit_shows_its_refund_owed_then_refunded(self, desk, arjun, rahul):
+        paid = {"payment_status": "paid", "payment_method": "cash", "fee": "800.00"}
+        owed = AppointmentFactory(
+            patient=rahul,
+            doctor=arjun,
+            starts_at=clinic_dt(MONDAY, 9),
+            status=S.CANCELLED,
+            refund_status="pending",
+            refund_amount="400.00",
+            **paid,
+        )
+        html = page(desk.get(TODAY))
+        assert 'href="/admin/frontdesk/refunds/" class="fd-refund">refund ₹400.00 owed</a>' in html
+        owed.refund_status = "processed"
+        owed.save(update_fields=["refund_status"])
+        html = page(desk.get(TODAY))
+        assert "refund ₹400.00 owed" not in html and "· refunded" in html
+
     def test_the_page_refreshes_its_board_without_losing_a_form(self, desk):
         html = page(desk.get(TODAY))
         assert 'data-refresh-url="/admin/frontdesk/today/board/?date=2026-03-02"' in html
