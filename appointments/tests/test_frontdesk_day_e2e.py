@@ -42,7 +42,6 @@ pytestmark = [
 
 SHOTS = Path(settings.BASE_DIR) / "bench" / "results" / "frontdesk"
 FEE = Decimal("800.00")
-BOARD = f"/admin/frontdesk/today/?date={MONDAY:%Y-%m-%d}"
 NEW_CALLER = {"name": "Meera Joshi", "mobile": "9812345670", "age": "34", "gender": "female"}
 DISPLAY_KEY = "waiting-room-tv-key"
 
@@ -132,6 +131,12 @@ def step(page, number: int, name: str) -> None:
 
 def texts_to(mobile: str) -> list[str]:
     return [message.body for message in sms.outbox if message.to.endswith(mobile)]
+
+
+def back_to_the_board(page) -> None:
+    """The breadcrumb every front-desk page has: Home > Today > (the page)."""
+    page.click(".breadcrumbs a:text-is('Today')")
+    page.wait_for_selector("#fd-board .fd-head")
 
 
 def row(page, name: str):
@@ -263,7 +268,7 @@ def test_a_front_desk_day(live_server, clinic, desk, page):
     assert "Asha Rao" in pdf_flat and "Dr Arjun Mehta" in pdf_flat
 
     # Rahul Sharma pays cash for his 12:30 visit (to be cancelled next).
-    page.goto(f"{base}{BOARD}")
+    back_to_the_board(page)
     row(page, "Rahul Sharma").locator("a.fd-button:text-is('Collect')").click()
     page.wait_for_selector("select[name=method]")
     page.select_option("select[name=method]", "cash")
@@ -271,7 +276,7 @@ def test_a_front_desk_day(live_server, clinic, desk, page):
     assert "Receipt ARTH/2025-26/000002." in success(page)
 
     # 7. Rahul cancels (2 h 25 min ahead: half the fee back); a reason is required first.
-    page.goto(f"{base}{BOARD}")
+    back_to_the_board(page)
     row(page, "Rahul Sharma").locator("a.fd-button:text-is('Cancel…')").click()
     page.wait_for_selector("textarea[name=reason]")
     page.click("button:text-is('Cancel the appointment')")  # no reason: the browser refuses to send it
@@ -286,6 +291,7 @@ def test_a_front_desk_day(live_server, clinic, desk, page):
     assert "Rahul Sharma, 12:30: Cancelled: Called: cannot come today." in success(page)
     rahul = row(page, "Rahul Sharma").inner_text()
     assert "Cancelled" in rahul and f"refund ₹{half:.2f} owed" in rahul
+    assert page.inner_text("#fd-refunds") == "Refunds owed: 1"
     step(page, 12, "cancelled")
     row(page, "Rahul Sharma").locator("a.fd-refund").click()  # the board links to the refunds owed
     page.wait_for_url(re.compile(r"/admin/frontdesk/refunds/"))
@@ -301,7 +307,9 @@ def test_a_front_desk_day(live_server, clinic, desk, page):
     step(page, 14, "refunds-done")
 
     # 8. Day close: the page, its CSV and the API say what the day did.
-    page.goto(f"{base}/admin/frontdesk/day-close/")
+    back_to_the_board(page)
+    assert page.inner_text("#fd-refunds") == "Refunds owed: 0"
+    page.click("#fd-day-close")
     page.wait_for_selector(".fd-cards")
     cards = re.sub(r"\s+", " ", page.inner_text(".fd-cards"))
     assert f"Collected ₹{2 * FEE:.2f}" in cards

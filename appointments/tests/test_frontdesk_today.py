@@ -150,6 +150,23 @@ class TestWhatItShows:
         html = page(desk.get(TODAY))
         assert "refund ₹400.00 owed" not in html and "· refunded" in html
 
+    def test_the_board_leads_to_refunds_and_the_day_close_and_they_lead_back(self, desk, arjun, rahul):
+        AppointmentFactory(
+            patient=rahul,
+            doctor=arjun,
+            starts_at=clinic_dt(MONDAY, 9),
+            status=S.CANCELLED,
+            payment_status="paid",
+            refund_status="pending",
+            refund_amount="400.00",
+        )
+        html = page(desk.get(TODAY))
+        assert '<a id="fd-refunds" href="/admin/frontdesk/refunds/">Refunds owed: 1</a>' in html
+        assert 'id="fd-day-close" href="/admin/frontdesk/day-close/"' in html
+        assert 'href="/admin/frontdesk/day-close/?date=2026-03-09"' in page(desk.get(TODAY, {"date": "2026-03-09"}))
+        for url in ("/admin/frontdesk/refunds/", "/admin/frontdesk/day-close/"):
+            assert '&rsaquo; <a href="/admin/frontdesk/today/">Today</a> &rsaquo;' in page(desk.get(url))
+
     def test_the_page_refreshes_its_board_without_losing_a_form(self, desk):
         html = page(desk.get(TODAY))
         assert 'data-refresh-url="/admin/frontdesk/today/board/?date=2026-03-02"' in html
