@@ -102,7 +102,7 @@ def page(live_server):
         try:
             context = browser.new_context(
                 viewport={"width": 1366, "height": 768},
-                locale="en-IN",  # the clinic's browsers: a date field reads dd/mm/yyyy
+                locale="en-IN",  # the clinic's (a native date field still follows Chromium's own language)
                 timezone_id="Asia/Kolkata",
                 accept_downloads=True,
             )
