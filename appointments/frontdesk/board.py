@@ -149,6 +149,8 @@ BOARD_FIELDS = (
     "payment_status",
     "payment_method",
     "fee",
+    "refund_status",
+    "refund_amount",
     "patient__id",
     "patient__name",
     "patient__mobile_number",

@@ -29,6 +29,7 @@ from appointments.frontdesk.common import (
 from appointments.frontdesk.history import history_record
 from appointments.models import AppointmentStatus
 from appointments.selectors.appointments import appointment_get_for
+from appointments.selectors.payments import refunds_owed
 from appointments.services.booking import appointment_reschedule
 from appointments.services.lifecycle import (
     appointment_cancel,
@@ -72,6 +73,7 @@ def _board_context(request, day: date) -> dict:
         "next_day": day + timedelta(days=1),
         "columns": board_get(day=day),
         "pending": pending_count(),
+        "refunds_owed": refunds_owed().count(),
         "here": board_url(day),
         "refresh_seconds": REFRESH_SECONDS,
     }

@@ -132,6 +132,41 @@ class TestWhatItShows:
             assert f"/admin/frontdesk/appointment/{pending.pk}/{action}/" in html
         assert f"/admin/frontdesk/appointment/{pending.pk}/no-show/" not in html  # before the start
 
+    def test_a_cancelled_paid_visit_shows_its_refund_owed_then_refunded(self, desk, arjun, rahul):
+        paid = {"payment_status": "paid", "payment_method": "cash", "fee": "800.00"}
+        owed = AppointmentFactory(
+            patient=rahul,
+            doctor=arjun,
+            starts_at=clinic_dt(MONDAY, 9),
+            status=S.CANCELLED,
+            refund_status="pending",
+            refund_amount="400.00",
+            **paid,
+        )
+        html = page(desk.get(TODAY))
+        assert 'href="/admin/frontdesk/refunds/" class="fd-refund">refund ₹400.00 owed</a>' in html
+        owed.refund_status = "processed"
+        owed.save(update_fields=["refund_status"])
+        html = page(desk.get(TODAY))
+        assert "refund ₹400.00 owed" not in html and "· refunded" in html
+
+    def test_the_board_leads_to_refunds_and_the_day_close_and_they_lead_back(self, desk, arjun, rahul):
+        AppointmentFactory(
+            patient=rahul,
+            doctor=arjun,
+            starts_at=clinic_dt(MONDAY, 9),
+            status=S.CANCELLED,
+            payment_status="paid",
+            refund_status="pending",
+            refund_amount="400.00",
+        )
+        html = page(desk.get(TODAY))
+        assert '<a id="fd-refunds" href="/admin/frontdesk/refunds/">Refunds owed: 1</a>' in html
+        assert 'id="fd-day-close" href="/admin/frontdesk/day-close/"' in html
+        assert 'href="/admin/frontdesk/day-close/?date=2026-03-09"' in page(desk.get(TODAY, {"date": "2026-03-09"}))
+        for url in ("/admin/frontdesk/refunds/", "/admin/frontdesk/day-close/"):
+            assert '&rsaquo; <a href="/admin/frontdesk/today/">Today</a> &rsaquo;' in page(desk.get(url))
+
     def test_the_page_refreshes_its_board_without_losing_a_form(self, desk):
         html = page(desk.get(TODAY))
         assert 'data-refresh-url="/admin/frontdesk/today/board/?date=2026-03-02"' in html
