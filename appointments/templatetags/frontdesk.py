@@ -1,22 +1,11 @@
 """Template helpers of the front-desk pages."""
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django import template
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 register = template.Library()
-
-
-@register.simple_tag
-def frontdesk_url(name: str, *args) -> str:
-    """The URL of a front-desk page, or "" while the page is not installed (another branch adds it).
-
-    Templates show the link only when the URL exists: `{% frontdesk_url "frontdesk:receipt" pk as url %}`.
-    """
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
 
 
 @register.filter
@@ -27,3 +16,17 @@ def hhmm(value) -> str:
     if hasattr(value, "date") and timezone.is_aware(value):
         value = timezone.localtime(value)
     return value.strftime("%H:%M")
+
+
+@register.filter
+def rupees(value) -> str:
+    """An amount as the clinic writes it: ₹1,25,000.00 (Indian digit grouping, two decimals)."""
+    if value is None or value == "":
+        return ""
+    # Through str(): a float such as 750.255 rounds as written, not as its binary value.
+    amount = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    whole, fraction = f"{amount:.2f}".split(".")
+    sign, digits = ("-", whole[1:]) if whole.startswith("-") else ("", whole)
+    head, tail = digits[:-3], digits[-3:]
+    groups = [head[max(0, i - 2) : i] for i in range(len(head), 0, -2)][::-1]
+    return f"{sign}₹{','.join([*groups, tail]) if head else tail}.{fraction}"
