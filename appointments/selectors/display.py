@@ -1,8 +1,9 @@
 """The waiting-room display (SPEC.md §12): per doctor working today, the token in consultation and
-the next three in queue order, with first names only (no surnames, mobile numbers or purposes).
+the next three in queue order, with first names only (no surnames, mobile numbers or purposes), and
+the doctor's running-late delay.
 
 A fixed number of queries whatever the size of the day: the doctors with their week, the day's
-leave, and the day's in-progress and waiting appointments.
+leave and delays, and the day's in-progress and waiting appointments.
 """
 
 import datetime as dt
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import WEEKDAYS, DoctorLeave
 from accounts.selectors.people import active_doctors
-from appointments.models import Appointment, AppointmentStatus
+from appointments.models import Appointment, AppointmentStatus, DoctorDay
 from appointments.selectors.queue import QUEUE_ORDER
 
 NEXT_SHOWN = 3
@@ -31,6 +32,7 @@ class DisplayDoctor:
     specialization: str
     in_consultation: list[DisplayEntry]
     next_up: list[DisplayEntry]
+    delay_minutes: int = 0  # the running-late delay, so the room knows as the SMS told the patients
 
 
 def first_name(name: str) -> str:
@@ -74,12 +76,18 @@ def waiting_room_board(*, now: dt.datetime | None = None) -> list[DisplayDoctor]
     queue = today.filter(status=AppointmentStatus.CONFIRMED, checked_in_at__isnull=False).order_by(*QUEUE_ORDER)
     for appointment in queue:
         waiting.setdefault(appointment.doctor_id, []).append(_entry(appointment))
+    delays = dict(
+        DoctorDay.objects.filter(doctor__in=[doctor.pk for doctor in doctors], date=day).values_list(
+            "doctor_id", "delay_minutes"
+        )
+    )
     return [
         DisplayDoctor(
             name=doctor.name,
             specialization=doctor.doctor_profile.specialization,
             in_consultation=seen.get(doctor.pk, []),
             next_up=waiting.get(doctor.pk, [])[:NEXT_SHOWN],
+            delay_minutes=delays.get(doctor.pk, 0),
         )
         for doctor in doctors
     ]

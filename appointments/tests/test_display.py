@@ -8,7 +8,7 @@ import time_machine
 from accounts.models import DoctorLeave
 from appointments.models import AppointmentStatus
 from appointments.services.lifecycle import appointment_status_update
-from appointments.services.queue import appointment_check_in
+from appointments.services.queue import appointment_check_in, doctor_delay_set
 from appointments.tests.factories import (
     MONDAY,
     AppointmentFactory,
@@ -132,9 +132,20 @@ def test_only_get(client):
 
 def test_a_fixed_number_of_queries(client, morning, receptionist, django_assert_max_num_queries):
     doctor = morning[0]
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         page(client)
     for minute in (30, 40, 50):
         checked_in(doctor, receptionist, 11, minute, f"Extra{minute} Person", duration=10)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         assert page(client).status_code == 200
+
+
+def test_the_room_sees_a_doctor_running_late(client, morning, receptionist):
+    doctor = morning[0]
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page(client).content.decode()))
+    assert "min late" not in text
+    doctor_delay_set(actor=receptionist, doctor=doctor, minutes=20, note="Surgery ran over")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page(client).content.decode()))
+    arjun, kavya = text.split("Dr Kavya Iyer")
+    assert "Running about 20 min late" in arjun and "min late" not in kavya
+    assert "Surgery" not in text  # the staff's note stays at the desk
