@@ -3,7 +3,8 @@ services. In the admin's hooks that Django calls to save (`save_model`, `save_fo
 `save_related`, `delete_model`, `delete_queryset`), in admin actions and in forms' `clean()` /
 `clean_<field>()`, no row is written directly (`.save()`, `.delete()`, `.update()`,
 `.objects.create()`, ...); a `clean` calls no service that acts (`otp_send`, `*_create`, ...).
-Service calls are the way, and are never flagged.
+Service calls are the way, and are never flagged. Every `@admin.action` records itself in the
+admin's history ("Recent actions").
 """
 
 import ast
@@ -182,3 +183,51 @@ def test_the_scan_flags_direct_writes_and_spares_service_calls():
         "otp_send() in a clean",
     ]
     assert adapter_violations(GOOD) == []
+
+
+# --- Every admin action is in the admin's history (SPEC.md §10) ------------------------------------
+
+HISTORY_CALLS = {"history_record", "log_change", "log_addition", "log_deletion", "log_actions"}
+
+
+def _is_admin_action(function: ast.FunctionDef) -> bool:
+    return any(
+        isinstance(decorator, ast.Call)
+        and isinstance(decorator.func, ast.Attribute)
+        and decorator.func.attr == "action"
+        for decorator in function.decorator_list
+    )
+
+
+def actions_without_history(source: str) -> list[str]:
+    """`@admin.action`s that record nothing in the history, directly or through a function or method of
+    the same module they call (their shared runner)."""
+    functions = {node.name: node for node in ast.walk(ast.parse(source)) if isinstance(node, ast.FunctionDef)}
+
+    def records(function: ast.FunctionDef, seen: frozenset = frozenset()) -> bool:
+        called = {_call_name(node) for node in ast.walk(function) if isinstance(node, ast.Call)}
+        if called & HISTORY_CALLS:
+            return True
+        nested = (functions[name] for name in called if name in functions and name not in seen)
+        return any(records(helper, seen | {function.name}) for helper in nested)
+
+    return [name for name, node in functions.items() if _is_admin_action(node) and not records(node)]
+
+
+def test_the_history_scan_finds_a_silent_action_and_accepts_a_shared_runner():
+    silent = "@admin.action(description='x')\ndef mark(self, request, queryset):\n    appointment_confirm(a=1)\n"
+    assert actions_without_history(silent) == ["mark"]
+    runner = (
+        "def _run(self, request):\n    history_record(actor=1, obj=2, message='m')\n"
+        "@admin.action(description='x')\ndef mark(self, request, queryset):\n    self._run(request)\n"
+    )
+    assert actions_without_history(runner) == []
+
+
+def test_every_admin_action_records_itself_in_the_history():
+    silent = {
+        path.relative_to(ROOT).as_posix(): actions_without_history(path.read_text())
+        for path in ADMIN_MODULES
+        if "@admin.action" in path.read_text()
+    }
+    assert silent and not any(silent.values()), silent
