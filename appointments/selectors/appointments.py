@@ -11,7 +11,7 @@ from accounts.selectors.people import parse_uuid
 from appointments.models import Appointment, AppointmentStatus, AppointmentStatusChange
 from arthomed.core.errors import AppointmentNotFound
 from arthomed.core.roles import Role
-from arthomed.core.rows import converted
+from arthomed.core.rows import converted_rows
 from arthomed.core.scope import appointment_scope
 from files.models import StoredFile
 
@@ -79,14 +79,12 @@ def appointment_history_and_files(appointment_ids: list) -> tuple[dict, dict]:
     with connection.cursor() as cursor:
         cursor.execute(_history_and_files_sql(connection.vendor, len(ids)), ids + ids)
         rows = cursor.fetchall()
-    history_fields, file_fields = _history_fields(), _file_fields()
-    for kind, *values in rows:
-        if kind == _HISTORY:
-            pk, from_status, to_status, changed_by, changed_at, note = converted(values[:6], history_fields)
-            history[pk].append((from_status, to_status, changed_by, changed_at, note))
-        else:
-            pk, name, original_name, file_id, _, mime_type, size = converted(values[:7], file_fields)
-            files[pk].append((file_id, name, original_name, size, mime_type))
+    changes = converted_rows((values[:6] for kind, *values in rows if kind == _HISTORY), _history_fields())
+    for pk, from_status, to_status, changed_by, changed_at, note in changes:
+        history[pk].append((from_status, to_status, changed_by, changed_at, note))
+    stored = converted_rows((values[:7] for kind, *values in rows if kind == _FILE), _file_fields())
+    for pk, name, original_name, file_id, _, mime_type, size in stored:
+        files[pk].append((file_id, name, original_name, size, mime_type))
     return history, files
 
 
