@@ -179,14 +179,14 @@ def _page_layout() -> tuple:
     return fields, tuple(ends), names
 
 
-def _row_appointment(values: list) -> Appointment:
+def _row_appointment(values: list, alias: str) -> Appointment:
     """An appointment with its participants, linked as `select_related` links them (None for no family
     member, no profile)."""
     _, ends, names = _page_layout()
     parts, start = [], 0
     for (model, _), end, attnames in zip(_page_models(), ends, names, strict=True):
         part = values[start:end]
-        parts.append(None if part[0] is None else model.from_db(connection.alias, attnames, part))
+        parts.append(None if part[0] is None else model.from_db(alias, attnames, part))
         start = end
     appointment, patient, member, doctor, profile = parts
     meta = Appointment._meta
@@ -238,7 +238,8 @@ class AppointmentPages:
         with connection.cursor() as cursor:
             cursor.execute(sql, where[1])
             rows = cursor.fetchall()
-        return [_row_appointment(values) for values in converted_rows(rows, _page_layout()[0])]
+        alias = connection.alias
+        return [_row_appointment(values, alias) for values in converted_rows(rows, _page_layout()[0])]
 
     def count(self) -> int:
         if self.order is None:
