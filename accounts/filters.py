@@ -7,11 +7,11 @@ Declared snake_case: the API's camelCase parameters (`isActive`) reach views sna
 import django_filters
 
 from accounts.selectors.people import doctors_matching, users_matching
-from arthomed.api.filters import StrictBooleanFilter
+from arthomed.api.filters import FilterSet, StrictBooleanFilter
 from arthomed.core.roles import Role
 
 
-class UserFilter(django_filters.FilterSet):
+class UserFilter(FilterSet):
     role = django_filters.ChoiceFilter(choices=Role.choices, help_text="Only users of this role")
     is_active = StrictBooleanFilter(field_name="is_active", help_text="true: active users; false: deactivated")
     search = django_filters.CharFilter(method="filter_search", max_length=100, help_text="Name or mobile number")
@@ -20,7 +20,7 @@ class UserFilter(django_filters.FilterSet):
         return users_matching(queryset, search=value)
 
 
-class DoctorFilter(django_filters.FilterSet):
+class DoctorFilter(FilterSet):
     specialization = django_filters.CharFilter(
         field_name="doctor_profile__specialization",
         lookup_expr="iexact",

@@ -12,7 +12,7 @@ from django_filters.fields import BaseCSVField
 
 from appointments.models import AppointmentStatus
 from appointments.selectors.appointments import MY_APPOINTMENT_TABS, appointments_in_tab, appointments_matching
-from arthomed.api.filters import StrictBooleanFilter
+from arthomed.api.filters import FilterSet, StrictBooleanFilter
 
 
 class NonEmptyCSVField(BaseCSVField):
@@ -39,7 +39,7 @@ class DateRangeForm(forms.Form):
         return cleaned
 
 
-class AppointmentDateRangeFilter(django_filters.FilterSet):
+class AppointmentDateRangeFilter(FilterSet):
     start_date = django_filters.DateFilter(
         field_name="appointment_date", lookup_expr="gte", help_text="From this day (YYYY-MM-DD), inclusive"
     )
@@ -86,7 +86,7 @@ class MyAppointmentFilter(AppointmentDateRangeFilter):
         return appointments_in_tab(queryset, tab=value)
 
 
-class NotificationFilter(django_filters.FilterSet):
+class NotificationFilter(FilterSet):
     unread = StrictBooleanFilter(method="filter_unread", help_text="true: only unread entries")
 
     def filter_unread(self, queryset, name, value):

@@ -292,7 +292,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_THROTTLE_CLASSES": ["arthomed.api.ratelimit.RequestRateThrottle"],
     "DEFAULT_PAGINATION_CLASS": "arthomed.api.pagination.EnvelopePagination",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["arthomed.api.filters.FilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "arthomed.api.schema.EnvelopeAutoSchema",
     "DEFAULT_METADATA_CLASS": "arthomed.api.metadata.OperationMetadata",
     "EXCEPTION_HANDLER": "arthomed.api.exceptions.api_exception_handler",

@@ -9,7 +9,7 @@ from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from accounts.models import DoctorProfile, ScheduleBlock, User
 from arthomed.core.errors import DoctorNotFound, UserNotFound
 from arthomed.core.roles import Role
-from arthomed.core.rows import converted, instance_from_row
+from arthomed.core.rows import converted_rows, instance_from_row
 
 
 def parse_uuid(value: object) -> uuid.UUID | None:
@@ -148,9 +148,7 @@ def doctor_schedules(doctor_ids: list) -> dict:
     with connection.cursor() as cursor:
         cursor.execute(_schedules_sql(connection.vendor, len(ids)), ids)
         rows = cursor.fetchall()
-    fields = _schedule_fields()
-    for row in rows:
-        doctor_id, *block = converted(row, fields)
+    for doctor_id, *block in converted_rows(rows, _schedule_fields()):
         schedules[doctor_id].append(tuple(block))
     return schedules
 

@@ -1,5 +1,8 @@
 """People (SPEC.md §4): my profile, the doctor directory and schedules, users, admin user management."""
 
+from functools import cache
+
+from django.db.models import QuerySet
 from djangorestframework_camel_case.parser import CamelCaseMultiPartParser
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins
@@ -120,6 +123,19 @@ class UserViewSet(mixins.ListModelMixin, GenericViewSet):
         )
 
 
+@cache
+def _directory_rows():
+    # Built once per process and cloned per request (`.all()`): building it (the active-doctor
+    # filters, the joins of the profile's columns) cost more than compiling and running it.
+    # Never evaluated itself, so it holds no rows.
+    return doctor_directory().values(*DIRECTORY_COLUMNS)
+
+
+def directory_rows() -> QuerySet:
+    """The directory as rows of DIRECTORY_COLUMNS (`doctor_directory().values(...)`), a fresh queryset."""
+    return _directory_rows().all()
+
+
 def directory_page(doctors: list[dict]) -> list[dict]:
     """A page of the directory (rows of DIRECTORY_COLUMNS) with the page's schedules."""
     schedules = doctor_schedules([doctor["id"] for doctor in doctors])
@@ -143,7 +159,7 @@ class DoctorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericVie
         summary="Doctor directory (public)",
     )
     def list(self, request):
-        doctors = self.filter_queryset(self.get_queryset()).values(*DIRECTORY_COLUMNS)
+        doctors = self.filter_queryset(directory_rows())
         return paginate_plain(self, doctors, directory_page, "Doctors retrieved successfully", total_in_page=True)
 
     @extend_schema(

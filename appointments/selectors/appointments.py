@@ -2,16 +2,18 @@
 
 from functools import cache
 
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist, FullResultSet
 from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from accounts.models import DoctorProfile, FamilyMember, User
 from accounts.selectors.family import Person
 from accounts.selectors.people import parse_uuid
 from appointments.models import Appointment, AppointmentStatus, AppointmentStatusChange
 from arthomed.core.errors import AppointmentNotFound
 from arthomed.core.roles import Role
-from arthomed.core.rows import converted
+from arthomed.core.rows import converted_rows, model_fields
 from arthomed.core.scope import appointment_scope
 from files.models import StoredFile
 
@@ -79,15 +81,176 @@ def appointment_history_and_files(appointment_ids: list) -> tuple[dict, dict]:
     with connection.cursor() as cursor:
         cursor.execute(_history_and_files_sql(connection.vendor, len(ids)), ids + ids)
         rows = cursor.fetchall()
-    history_fields, file_fields = _history_fields(), _file_fields()
-    for kind, *values in rows:
-        if kind == _HISTORY:
-            pk, from_status, to_status, changed_by, changed_at, note = converted(values[:6], history_fields)
-            history[pk].append((from_status, to_status, changed_by, changed_at, note))
-        else:
-            pk, name, original_name, file_id, _, mime_type, size = converted(values[:7], file_fields)
-            files[pk].append((file_id, name, original_name, size, mime_type))
+    changes = converted_rows((values[:6] for kind, *values in rows if kind == _HISTORY), _history_fields())
+    for pk, from_status, to_status, changed_by, changed_at, note in changes:
+        history[pk].append((from_status, to_status, changed_by, changed_at, note))
+    stored = converted_rows((values[:7] for kind, *values in rows if kind == _FILE), _file_fields())
+    for pk, name, original_name, file_id, _, mime_type, size in stored:
+        files[pk].append((file_id, name, original_name, size, mime_type))
     return history, files
+
+
+# --- A page of a list, read with its participants --------------------------------------
+# Compiling a page query with `select_related` over four tables (127 columns) cost most of a
+# list request. The select list and the joins never change, so they are written once from the
+# models' metadata; the ORM still compiles the WHERE (the scope rule and the list's filters)
+# and nothing else. Lists whose query does not have that simple shape are read by the ORM.
+
+
+@cache
+def _page_models() -> tuple:
+    """(model, its concrete fields) in the page statement's column order."""
+    return tuple((model, model_fields(model)) for model in (Appointment, User, FamilyMember, User, DoctorProfile))
+
+
+@cache
+def _page_select(vendor: str) -> str:
+    """SELECT and FROM of a page: the appointment (under its table name, as the ORM's WHERE names it),
+    its patient, family member, doctor and the doctor's profile."""
+    quote = connection.ops.quote_name
+    appointment = Appointment._meta
+    base = quote(appointment.db_table)
+    aliases = (base, "p", "m", "d", "dp")
+    columns = [
+        f"{alias}.{quote(field.column)}"
+        for alias, (_, fields) in zip(aliases, _page_models(), strict=True)
+        for field in fields
+    ]
+    user, member, profile = User._meta, FamilyMember._meta, DoctorProfile._meta
+
+    def column(name: str) -> str:
+        return f"{base}.{quote(appointment.get_field(name).column)}"
+
+    # Identifiers come from the models' metadata; every value is a bound parameter.
+    return (
+        f"SELECT {', '.join(columns)} FROM {base} "  # noqa: S608
+        f"INNER JOIN {quote(user.db_table)} p ON p.{quote(user.pk.column)} = {column('patient')} "
+        f"LEFT OUTER JOIN {quote(member.db_table)} m ON m.{quote(member.pk.column)} = {column('family_member')} "
+        f"INNER JOIN {quote(user.db_table)} d ON d.{quote(user.pk.column)} = {column('doctor')} "
+        f"LEFT OUTER JOIN {quote(profile.db_table)} dp ON dp.{quote(profile.pk.column)} = d.{quote(user.pk.column)}"
+    )
+
+
+@cache
+def _order_term(vendor: str, name: str) -> str | None:
+    """`-starts_at` as `"appointments_appointment"."starts_at" DESC`; None for anything but a plain own column."""
+    meta = Appointment._meta
+    field_name = name.removeprefix("-")
+    if "__" in field_name or "?" in field_name:
+        return None
+    try:
+        field = meta.pk if field_name == "pk" else meta.get_field(field_name)
+    except FieldDoesNotExist:
+        return None
+    if not getattr(field, "concrete", False) or field.is_relation:
+        return None
+    quote = connection.ops.quote_name
+    return f"{quote(meta.db_table)}.{quote(field.column)} {'DESC' if name.startswith('-') else 'ASC'}"
+
+
+def _plain_list_query(query) -> str | None:
+    """The ORDER BY of a list query of the simple shape (filters on the appointment's own columns,
+    ordered by own columns, nothing else), or None."""
+    simple = (
+        query.model is Appointment
+        # The filters join nothing (aliases the ORM trimmed stay in alias_map, unreferenced).
+        and {alias for alias, refs in query.alias_refcount.items() if refs} == {Appointment._meta.db_table}
+        and query.order_by
+        and query.standard_ordering
+        and not (query.annotations or query.extra or query.distinct or query.combinator or query.extra_order_by)
+        and query.low_mark == 0
+        and query.high_mark is None
+    )
+    if not simple:
+        return None
+    terms = [_order_term(connection.vendor, name) if isinstance(name, str) else None for name in query.order_by]
+    return None if None in terms else ", ".join(terms)
+
+
+@cache
+def _page_layout() -> tuple:
+    """(every column's field, where each model's columns end, each model's attnames), for `_row_appointment`."""
+    fields = tuple(field for _, model_fields_ in _page_models() for field in model_fields_)
+    ends, end = [], 0
+    for _, model_fields_ in _page_models():
+        end += len(model_fields_)
+        ends.append(end)
+    names = tuple([field.attname for field in model_fields_] for _, model_fields_ in _page_models())
+    return fields, tuple(ends), names
+
+
+def _row_appointment(values: list, alias: str) -> Appointment:
+    """An appointment with its participants, linked as `select_related` links them (None for no family
+    member, no profile)."""
+    _, ends, names = _page_layout()
+    parts, start = [], 0
+    for (model, _), end, attnames in zip(_page_models(), ends, names, strict=True):
+        part = values[start:end]
+        parts.append(None if part[0] is None else model.from_db(alias, attnames, part))
+        start = end
+    appointment, patient, member, doctor, profile = parts
+    meta = Appointment._meta
+    meta.get_field("patient").set_cached_value(appointment, patient)
+    meta.get_field("family_member").set_cached_value(appointment, member)
+    meta.get_field("doctor").set_cached_value(appointment, doctor)
+    link = DoctorProfile._meta.get_field("user")
+    link.remote_field.set_cached_value(doctor, profile)
+    if profile is not None:
+        link.set_cached_value(profile, doctor)
+    return appointment
+
+
+class AppointmentPages:
+    """A filtered, ordered appointment list read a page at a time (`[offset:end]`) with its participants,
+    and counted (`count()`), as EnvelopePagination reads a queryset.
+
+    Of the queryset only the WHERE is compiled by the ORM (so the scope rule and the filters stay
+    the ORM's); the page statement around it is written once. A query of another shape (joins in
+    its filters, computed ordering, ...) is read by the ORM with `select_related`, as before.
+    """
+
+    def __init__(self, queryset: QuerySet[Appointment]):
+        self.queryset = queryset
+        self.order = _plain_list_query(queryset.query)
+        self._where = None
+
+    def where(self) -> tuple[str, list] | None:
+        """The compiled WHERE (`""` for every row), or None when it matches nothing."""
+        if self._where is None:
+            compiler = self.queryset.query.get_compiler(using=self.queryset.db)
+            try:
+                sql, params = compiler.compile(self.queryset.query.where)
+                self._where = (f" WHERE {sql}", list(params))
+            except EmptyResultSet:
+                self._where = False
+            except FullResultSet:
+                self._where = ("", [])
+        return self._where or None
+
+    def __getitem__(self, page: slice) -> list[Appointment]:
+        if self.order is None:
+            return list(self.queryset.prefetch_related(None)[page])
+        where = self.where()
+        if where is None:
+            return []
+        sql = f"{_page_select(connection.vendor)}{where[0]} ORDER BY {self.order} "
+        sql += connection.ops.limit_offset_sql(page.start, page.stop)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, where[1])
+            rows = cursor.fetchall()
+        alias = connection.alias
+        return [_row_appointment(values, alias) for values in converted_rows(rows, _page_layout()[0])]
+
+    def count(self) -> int:
+        if self.order is None:
+            return self.queryset.count()
+        where = self.where()
+        if where is None:
+            return 0
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM {quote(Appointment._meta.db_table)}{where[0]}", where[1])  # noqa: S608
+            return cursor.fetchone()[0]
 
 
 def person_appointments(person: Person) -> QuerySet[Appointment]:

@@ -26,7 +26,7 @@ from accounts.models import WEEKDAYS, DoctorLeave, ScheduleBlock, User
 from appointments.models import ACTIVE_STATUSES, Appointment, AppointmentKind
 from appointments.selectors.appointments import appointments_with_details
 from arthomed.core.errors import SlotUnavailable
-from arthomed.core.rows import converted
+from arthomed.core.rows import converted_rows
 
 # Appointments last minutes, never a day: bounding the scan by this margin lets the
 # (doctor, starts_at) index serve the overlap query however long the history grows.
@@ -338,9 +338,9 @@ def _day_rows(doctor_id, day: date, exclude_id=None) -> tuple[list[_BlockRow], l
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     blocks, leave, busy = [], [], []
-    columns = _day_columns()
-    for kind, *values in rows:
-        start_time, end_time, weekday, is_available, appointment_start, appointment_end = converted(values, columns)
+    converted = converted_rows((row[1:] for row in rows), _day_columns())
+    for (kind, *_), values in zip(rows, converted, strict=True):
+        start_time, end_time, weekday, is_available, appointment_start, appointment_end = values
         if kind == _KIND_BLOCK:
             blocks.append(_BlockRow(weekday, start_time, end_time, is_available))
         elif kind == _KIND_LEAVE:

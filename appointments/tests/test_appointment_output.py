@@ -7,8 +7,16 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from appointments.models import AppointmentStatus, AppointmentStatusChange, PaymentMethod, PaymentStatus
-from appointments.selectors.appointments import appointment_history_and_files, appointments_with_details
+from appointments.models import Appointment, AppointmentStatus, AppointmentStatusChange, PaymentMethod, PaymentStatus
+from appointments.selectors.appointments import (
+    AppointmentPages,
+    appointment_history_and_files,
+    appointments_in_tab,
+    appointments_matching,
+    appointments_mine,
+    appointments_staff_list,
+    appointments_with_details,
+)
 from appointments.serializers.output import (
     AppointmentOutputSerializer,
     AppointmentReceptionOutputSerializer,
@@ -16,6 +24,7 @@ from appointments.serializers.output import (
 )
 from appointments.tests.factories import AppointmentFactory, DoctorFactory, FamilyMemberFactory
 from arthomed.api.renderers import EnvelopeJSONRenderer
+from arthomed.core.scope import appointment_scope
 from files.models import FileKind, StoredFile
 
 
@@ -122,3 +131,48 @@ def test_plain_appointment_renders_as_the_serializer(varied, reception):
     assert rendered(plain) == expected
     assert sum(len(rows) for rows in files.values()) == 4
     assert b'"familyMember":{' in expected and b'"cancellation":{' in expected and b'"feedback":{' in expected
+
+
+def page_bytes(appointments) -> bytes:
+    history, files = appointment_history_and_files([a.pk for a in appointments])
+    return rendered([appointment_output(a, history=history[a.pk], files=files[a.pk]) for a in appointments])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "narrow",
+    [
+        lambda qs: qs,
+        lambda qs: appointments_in_tab(qs, tab="upcoming"),
+        lambda qs: appointments_in_tab(qs, tab="cancelled"),
+        lambda qs: appointments_in_tab(qs, tab="completed"),
+        lambda qs: qs.filter(appointment_date__gte=dt.date(2000, 1, 1)),
+        lambda qs: qs.order_by("starts_at", "pk"),
+    ],
+)
+def test_a_page_read_by_its_own_statement_is_the_orms_page(varied, patient, narrow):
+    """AppointmentPages writes the page statement itself around the ORM's WHERE: same rows, same order,
+    same participants, same count as the ORM's `select_related` page."""
+    queryset = narrow(appointments_mine(patient))
+    pages = AppointmentPages(queryset)
+    assert pages.order is not None  # the statement of its own, not the fallback
+    for page in (slice(0, 3), slice(3, 6), slice(0, 100), slice(50, 60)):
+        expected = list(queryset.prefetch_related(None)[page])
+        assert [a.pk for a in pages[page]] == [a.pk for a in expected]
+        assert page_bytes(pages[page]) == page_bytes(expected)
+    assert pages.count() == queryset.count()
+
+
+@pytest.mark.django_db
+def test_a_page_of_another_shape_or_of_nothing_is_read_by_the_orm(varied, patient, receptionist):
+    searched = appointments_matching(appointments_staff_list(receptionist), search=patient.name[:3])
+    assert AppointmentPages(searched).order is None  # its filter joins the patient: the ORM reads it
+    assert [a.pk for a in AppointmentPages(searched)[0:100]] == [a.pk for a in searched[0:100]]
+    assert AppointmentPages(searched).count() == searched.count() > 0
+    nothing = appointments_mine(receptionist)
+    assert AppointmentPages(nothing)[0:10] == [] and AppointmentPages(nothing).count() == 0
+    out_of_scope = Appointment.objects.filter(appointment_scope(None)).order_by("-starts_at")
+    assert AppointmentPages(out_of_scope)[0:10] == [] and AppointmentPages(out_of_scope).count() == 0
+    everything = appointments_staff_list(receptionist)  # staff: a WHERE that matches every row
+    assert [a.pk for a in AppointmentPages(everything)[0:100]] == [a.pk for a in everything[0:100]]
+    assert AppointmentPages(everything).count() == everything.count()

@@ -18,6 +18,7 @@ from appointments.ics import appointment_ics
 from appointments.prescription_pdf import has_prescription, prescription_pdf
 from appointments.receipts import receipt_for, receipt_pdf
 from appointments.selectors.appointments import (
+    AppointmentPages,
     appointment_get_for,
     appointment_history_and_files,
     appointment_stats_for,
@@ -167,8 +168,8 @@ class AppointmentViewSet(LimitedUploadMixin, mixins.ListModelMixin, mixins.Retri
     def my_appointments(self, request):
         """`GET /appointments/my-appointments` (alias `/appointments/my`): a patient's own, a doctor's with them."""
         # The page's rows with their participants; history and files read for the page at once.
-        queryset = self.filter_queryset(appointments_mine(request.user)).prefetch_related(None)
-        return paginate_plain(self, queryset, appointments_output, "Appointments retrieved")
+        pages = AppointmentPages(self.filter_queryset(appointments_mine(request.user)))
+        return paginate_plain(self, pages, appointments_output, "Appointments retrieved")
 
     @list_schema("appointments_my_alias_list", "The same as my-appointments, under the older short path")
     @action(detail=False, url_path="my", permission_classes=PATIENT_OR_DOCTOR, filterset_class=MyAppointmentFilter)

@@ -8,9 +8,11 @@ from django.utils import timezone
 from arthomed.core.errors import message_for
 
 
-def timestamp_text(value: datetime) -> str:
-    """The API's one timestamp format: ISO 8601, milliseconds, clinic offset (2026-01-15T10:30:00.000+05:30)."""
-    return timezone.localtime(value).isoformat(timespec="milliseconds")
+def timestamp_text(value: datetime, zone=None) -> str:
+    """The API's one timestamp format: ISO 8601, milliseconds, clinic offset (2026-01-15T10:30:00.000+05:30).
+
+    `zone`: the current time zone when the caller already holds it (default: looked up)."""
+    return timezone.localtime(value, zone).isoformat(timespec="milliseconds")
 
 
 def timestamp() -> str:

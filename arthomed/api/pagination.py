@@ -12,15 +12,35 @@ from arthomed.api.responses import ok
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 100
+MAX_PAGE = 1_000_000
 
 
 class PageQuerySerializer(serializers.Serializer):
-    page = serializers.IntegerField(min_value=1, max_value=1_000_000, default=1)
+    page = serializers.IntegerField(min_value=1, max_value=MAX_PAGE, default=1)
     limit = serializers.IntegerField(min_value=1, max_value=MAX_LIMIT, default=DEFAULT_LIMIT)
 
 
+def _plain_number(text, highest: int) -> int | None:
+    """`text` as a number when it is plainly valid (ASCII digits, 1..highest), else None."""
+    if type(text) is str and len(text) <= len(str(highest)) and text.isascii() and text.isdigit():
+        number = int(text)
+        if 1 <= number <= highest:
+            return number
+    return None
+
+
 def page_params(query_params) -> tuple[int, int]:
-    """Validated (page, limit); bad values raise a 400 VALIDATION_ERROR."""
+    """Validated (page, limit); bad values raise a 400 VALIDATION_ERROR.
+
+    Every list reads these: absent or plainly valid values (digits within the bounds, which
+    PageQuerySerializer would accept as the same number) are taken without building the
+    serializer; anything else goes through it, so refusals keep its exact errors.
+    """
+    page, limit = query_params.get("page"), query_params.get("limit")
+    page = 1 if page is None and "page" not in query_params else _plain_number(page, MAX_PAGE)
+    limit = DEFAULT_LIMIT if limit is None and "limit" not in query_params else _plain_number(limit, MAX_LIMIT)
+    if page is not None and limit is not None:
+        return page, limit
     serializer = PageQuerySerializer(data={k: query_params[k] for k in ("page", "limit") if k in query_params})
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data["page"], serializer.validated_data["limit"]

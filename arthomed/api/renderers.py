@@ -5,6 +5,7 @@ import decimal
 import uuid
 from functools import lru_cache
 
+from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.functional import Promise
 from djangorestframework_camel_case.render import CamelCaseJSONRenderer
@@ -16,6 +17,9 @@ from arthomed.api.envelope import error_body, success_body, timestamp_text
 
 # Values the library's camelize returns unchanged; answering them here skips its per-value probing.
 PLAIN_VALUES = (str, int, float, bool, type(None), decimal.Decimal, datetime.date, datetime.time, uuid.UUID)
+# The exact types of nearly every plain value: a set lookup on `type(value)` decides most values without
+# an `isinstance` call. Subclasses (choice enums, ...) still reach the `isinstance` checks below.
+_PLAIN_TYPES = frozenset({*PLAIN_VALUES, datetime.datetime})
 
 
 def is_envelope(data) -> bool:
@@ -40,13 +44,16 @@ def _camelize_keys(data, ignore_keys: tuple):
     if isinstance(data, dict):
         result = {}
         for raw_key, value in data.items():
-            key = force_str(raw_key) if isinstance(raw_key, Promise) else raw_key
-            if isinstance(key, str):
-                key = _output_key(key, ignore_keys)
-            result[key] = value if isinstance(value, PLAIN_VALUES) else _camelize_keys(value, ignore_keys)
+            if type(raw_key) is str:
+                key = _output_key(raw_key, ignore_keys)
+            else:
+                key = force_str(raw_key) if isinstance(raw_key, Promise) else raw_key
+                if isinstance(key, str):
+                    key = _output_key(key, ignore_keys)
+            result[key] = value if type(value) in _PLAIN_TYPES else _camelize_keys(value, ignore_keys)
         return result
     if isinstance(data, (list, tuple)):
-        return [item if isinstance(item, PLAIN_VALUES) else _camelize_keys(item, ignore_keys) for item in data]
+        return [item if type(item) in _PLAIN_TYPES else _camelize_keys(item, ignore_keys) for item in data]
     if isinstance(data, PLAIN_VALUES):
         return data
     return library_camelize(data, ignore_keys=ignore_keys)
@@ -78,9 +85,14 @@ class TimestampJSONEncoder(JSONEncoder):
     """Serializers hand datetimes over as they are (`DATETIME_FORMAT: None`); every one is written here,
     so all timestamps of the API share one precision and offset."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One encoder writes one response: the current time zone is looked up once, not per timestamp.
+        self.zone = timezone.get_current_timezone()
+
     def default(self, obj):
         if isinstance(obj, datetime.datetime):
-            return timestamp_text(obj)
+            return timestamp_text(obj, self.zone)
         return super().default(obj)
 
 

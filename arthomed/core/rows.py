@@ -30,6 +30,20 @@ def converted(row, fields: tuple) -> list:
     return values
 
 
+def converted_rows(rows, fields: tuple) -> list[list]:
+    """`converted` for every row of a statement: the converters are looked up once, and only the
+    columns that have any are touched (on PostgreSQL most columns arrive as they are)."""
+    pairs = [(index, found) for index, found in enumerate(_converters(connection.vendor, fields)) if found]
+    result = []
+    for row in rows:
+        values = list(row)
+        for index, found in pairs:
+            for converter, col in found:
+                values[index] = converter(values[index], col, connection)
+        result.append(values)
+    return result
+
+
 def model_fields(model) -> tuple:
     """The model's concrete fields, in the order `Model.from_db` takes their values."""
     return tuple(model._meta.concrete_fields)

@@ -3,12 +3,16 @@
 import datetime as dt
 
 import pytest
+from django.http import QueryDict
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
+from accounts.models import User
+from appointments.filters import MyAppointmentFilter
+from appointments.models import Appointment, Notification, NotificationKind
 from appointments.models import AppointmentStatus as S
-from appointments.models import Notification, NotificationKind
 from appointments.tests.factories import AppointmentFactory
+from arthomed.api.filters import FilterSet
 from arthomed.core.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +89,66 @@ def test_unread_false_lists_everything(as_user, patient):
     client = as_user(patient)
     assert client.get("/api/notifications", {"unread": "false"}).json()["data"]["pagination"]["total"] == 2
     assert client.get("/api/notifications", {"unread": "1"}).json()["data"]["pagination"]["total"] == 1
+
+
+def all_filtersets() -> list:
+    found, todo = [], [FilterSet]
+    while todo:
+        subclasses = todo.pop().__subclasses__()
+        found += subclasses
+        todo += subclasses
+    return found
+
+
+# The model each FilterSet filters (a new FilterSet must be added here: the test below needs its queryset).
+FILTERED_MODELS = {
+    "UserFilter": User,
+    "DoctorFilter": User,
+    "AppointmentDateRangeFilter": Appointment,
+    "PendingAppointmentFilter": Appointment,
+    "AppointmentFilter": Appointment,
+    "MyAppointmentFilter": Appointment,
+    "NotificationFilter": Notification,
+}
+
+
+def test_every_filterset_is_listed_here():
+    assert {cls.__name__ for cls in all_filtersets()} == set(FILTERED_MODELS)
+
+
+@pytest.mark.parametrize("filterset_class", all_filtersets(), ids=lambda cls: cls.__name__)
+def test_a_filterset_given_none_of_its_parameters_filters_and_refuses_nothing(filterset_class):
+    """What lets FilterBackend skip a FilterSet the request gives no parameter of."""
+    queryset = FILTERED_MODELS[filterset_class.__name__].objects.order_by("pk")
+    params = QueryDict("page=2&limit=5&other=x")
+    assert not filterset_class.given_in(params)
+    filterset = filterset_class(params, queryset=queryset)
+    assert filterset.is_valid()
+    assert str(filterset.qs.query) == str(queryset.query)
+    # Any one of its parameters, even empty, is "given": the FilterSet then runs as django-filter runs it.
+    for name in filterset_class.base_filters:
+        assert filterset_class.given_in(QueryDict(f"{name}=")), name
+
+
+def test_the_form_class_is_built_once_per_filterset():
+    first = MyAppointmentFilter(QueryDict("tab=upcoming"), queryset=Appointment.objects.all())
+    second = MyAppointmentFilter(QueryDict("tab=past"), queryset=Appointment.objects.all())
+    assert first.get_form_class() is second.get_form_class()
+    assert first.is_valid() and not second.is_valid()
+    # Each form has its own fields: nothing of one request's validation reaches the next.
+    assert first.form.fields["tab"] is not second.form.fields["tab"]
+
+
+def test_a_list_without_filter_parameters_builds_no_filterset(as_user, patient, monkeypatch):
+    built = []
+    original = MyAppointmentFilter.__init__
+
+    def counted(self, *args, **kwargs):
+        built.append(self)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(MyAppointmentFilter, "__init__", counted)
+    assert as_user(patient).get("/api/appointments/my-appointments?page=1&limit=10").status_code == 200
+    assert built == []
+    assert as_user(patient).get("/api/appointments/my-appointments?tab=upcoming").status_code == 200
+    assert len(built) == 1

@@ -1,4 +1,8 @@
 import pytest
+from django.http import QueryDict
+from rest_framework.exceptions import ValidationError
+
+from arthomed.api.pagination import PageQuerySerializer, page_params
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("arthomed.tests.probe_urls")]
 
@@ -62,3 +66,40 @@ def test_out_of_range_values_are_validation_errors(api, query):
     body = response.json()
     assert body["error"]["code"] == "VALIDATION_ERROR"
     assert body["errors"][0]["field"] in {"page", "limit"}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "page=1",
+        "page=2&limit=100",
+        "page=01&limit=007",
+        "page=1000000&limit=1",
+        "page=1000001",
+        "page=0000001",
+        "limit=101",
+        "limit=0",
+        "page=&limit=",
+        "page= 2",
+        "page=2.0",
+        "page=2.5",
+        "page=+3",
+        "page=-3",
+        "page=%D9%A3",  # ARABIC-INDIC DIGIT THREE
+        "page=%C2%B2",  # SUPERSCRIPT TWO
+        "page=1&page=x",
+        "page=" + "9" * 5000,
+        "limit=" + "0" * 20 + "5",
+    ],
+)
+def test_page_params_take_what_the_page_serializer_takes(query):
+    """The shortcut for plain numbers answers exactly what PageQuerySerializer answers (value or error)."""
+    params = QueryDict(query)
+    serializer = PageQuerySerializer(data={k: params[k] for k in ("page", "limit") if k in params})
+    if serializer.is_valid():
+        assert page_params(params) == (serializer.validated_data["page"], serializer.validated_data["limit"])
+    else:
+        with pytest.raises(ValidationError) as refused:
+            page_params(params)
+        assert refused.value.detail == serializer.errors
