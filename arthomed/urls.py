@@ -5,7 +5,16 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from arthomed.api.views import api_index, api_not_found
 from arthomed.health import health
 
+# The mobile API first: most requests are API calls, and Django tries patterns in order.
+api_patterns = [
+    path("", include("accounts.urls")),
+    path("", include("appointments.urls")),
+    path("", include("files.urls")),
+    path("", include("dashboard.urls")),
+]
+
 urlpatterns = [
+    path("api/", include(api_patterns)),
     path("", api_index, name="index"),
     path("api", api_index, name="api-index"),
     path("health", health, name="health"),
@@ -15,10 +24,6 @@ urlpatterns = [
     path("api/schema", SpectacularAPIView.as_view(), name="schema"),
     path("api-docs", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
-    path("api/", include("accounts.urls")),
-    path("api/", include("appointments.urls")),
-    path("api/", include("files.urls")),
-    path("api/", include("dashboard.urls")),
     path("", include("accounts.urls_pages")),
     path("", include("appointments.display_urls")),
     # Anything else under /api answers a JSON 404, never Django's HTML page.
