@@ -214,17 +214,8 @@ def _schedule_output(blocks) -> list[dict]:
 
 # What the directory reads of a doctor: user columns, then profile columns (`doctor_profile__<name>`).
 DIRECTORY_USER_COLUMNS = ("id", "name", "role", "gender", "avatar_id", "is_active")
-DIRECTORY_PROFILE_COLUMNS = (
-    "specialization",
-    "qualification",
-    "experience",
-    "consultation_fee",
-    "registration_number",
-    "about",
-    "slot_duration",
-    "rating",
-    "rating_count",
-)
+# The profile's columns of `doctorInfo`, in its order (the schedule is read apart).
+DIRECTORY_PROFILE_COLUMNS = tuple(name for name in DoctorInfoOutputSerializer.Meta.fields if name != "schedule")
 DIRECTORY_COLUMNS = DIRECTORY_USER_COLUMNS + tuple(f"doctor_profile__{name}" for name in DIRECTORY_PROFILE_COLUMNS)
 
 
