@@ -20,3 +20,8 @@ def doctor_leave_get(*, doctor: User, leave_id: object) -> DoctorLeave:
     if leave is None:
         raise NotFound("Leave not found")
     return leave
+
+
+def doctors_away_all_day(*, day) -> set:
+    """Ids of the doctors on whole-day leave on `day` (the front desk's board and the waiting room)."""
+    return set(DoctorLeave.objects.filter(date=day, start_time__isnull=True).values_list("doctor_id", flat=True))

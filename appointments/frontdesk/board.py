@@ -11,11 +11,13 @@ from datetime import date, datetime
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import WEEKDAYS, DoctorLeave, User
+from accounts.models import WEEKDAYS, User
 from accounts.selectors.family import age_on
+from accounts.selectors.leaves import doctors_away_all_day
 from accounts.selectors.people import active_doctors
 from appointments.models import Appointment, AppointmentStatus, DoctorDay, PaymentStatus
 from appointments.selectors.queue import BOARD_ORDER
+from appointments.selectors.slots import working_blocks
 
 S = AppointmentStatus
 
@@ -99,20 +101,14 @@ def board_get(*, day: date, now: datetime | None = None) -> list[DoctorColumn]:
         .distinct()
         .order_by("name", "id")
     )
-    whole_day_leave = set(
-        DoctorLeave.objects.filter(date=day, start_time__isnull=True).values_list("doctor_id", flat=True)
-    )
+    whole_day_leave = doctors_away_all_day(day=day)
     delays = {row.doctor_id: row for row in DoctorDay.objects.filter(date=day)}
     by_doctor: dict = {}
     for appointment in appointments:
         by_doctor.setdefault(appointment.doctor_id, []).append(appointment)
     columns = []
     for doctor in doctors:
-        hours = [
-            (block.start_time, block.end_time)
-            for block in doctor.schedule_blocks.all()
-            if block.day == weekday and block.is_available
-        ]
+        hours = [(block.start_time, block.end_time) for block in working_blocks(doctor.schedule_blocks.all(), day)]
         rows = [_row(a, now=now) for a in by_doctor.get(doctor.pk, [])]
         columns.append(
             DoctorColumn(

@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from django.db.models import F
 from django.utils import timezone
 
-from accounts.models import WEEKDAYS, DoctorLeave
+from accounts.selectors.family import appointment_person
+from accounts.selectors.leaves import doctors_away_all_day
 from accounts.selectors.people import active_doctors
 from appointments.models import Appointment, AppointmentStatus, DoctorDay
 from appointments.selectors.queue import QUEUE_ORDER
+from appointments.selectors.slots import working_blocks
 
 NEXT_SHOWN = 3
 
@@ -42,22 +44,15 @@ def first_name(name: str) -> str:
 
 
 def _entry(appointment: Appointment) -> DisplayEntry:
-    person = appointment.family_member if appointment.family_member_id else appointment.patient
-    return DisplayEntry(token_number=appointment.token_number, first_name=first_name(person.name))
+    return DisplayEntry(
+        token_number=appointment.token_number, first_name=first_name(appointment_person(appointment).name)
+    )
 
 
 def _working_today(day: dt.date) -> list:
-    weekday = WEEKDAYS[day.weekday()]
-    away = set(
-        DoctorLeave.objects.filter(date=day, start_time__isnull=True).values_list("doctor_id", flat=True)
-    )  # whole-day leave
+    away = doctors_away_all_day(day=day)
     doctors = active_doctors().order_by("name", "id")
-    return [
-        doctor
-        for doctor in doctors
-        if doctor.pk not in away
-        and any(block.day == weekday and block.is_available for block in doctor.schedule_blocks.all())
-    ]
+    return [doctor for doctor in doctors if doctor.pk not in away and working_blocks(doctor.schedule_blocks.all(), day)]
 
 
 def waiting_room_board(*, now: dt.datetime | None = None) -> list[DisplayDoctor]:

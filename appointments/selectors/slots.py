@@ -155,7 +155,7 @@ def _cut_day(
     if any(item.is_whole_day for item in leave):
         return []
     length = timedelta(minutes=slot_minutes)
-    day_blocks = sorted(_working_blocks(blocks, day), key=lambda block: block.start_time)
+    day_blocks = sorted(working_blocks(blocks, day), key=lambda block: block.start_time)
     slots = []
     for block in day_blocks:
         starts_at = clinic_datetime(day, block.start_time)
@@ -180,7 +180,8 @@ def _cut_day(
     return slots
 
 
-def _working_blocks(blocks: list, day: date) -> list:
+def working_blocks(blocks: list, day: date) -> list:
+    """The available weekly blocks of `blocks` that fall on `day`'s weekday: the one 'works that day' rule."""
     weekday = WEEKDAYS[day.weekday()]
     return [block for block in blocks if block.day == weekday and block.is_available]
 
@@ -193,7 +194,7 @@ def _day_reason(day: date, *, slots: list[Slot], blocks: list, now: datetime, la
         return SlotRefusal.PAST
     if day > last_day:
         return SlotRefusal.BEYOND_HORIZON
-    if not _working_blocks(blocks, day):
+    if not working_blocks(blocks, day):
         return SlotRefusal.DAY_OFF
     return _full_day_reason(slots, now)
 
@@ -396,7 +397,7 @@ def doctor_day_slots(
 
 def _refusal(day: date, start: time, context: _DayContext) -> str:
     """Why `start` on `day` is no slot at all (it is neither offered nor booked)."""
-    blocks = _working_blocks(context.blocks, day)
+    blocks = working_blocks(context.blocks, day)
     if not blocks:
         return SlotRefusal.DAY_OFF
     if any(item.is_whole_day for item in context.leave):
@@ -442,7 +443,7 @@ def bookable_slot_get(
 def doctor_walk_in_refusal(*, doctor: User, day: date, now: datetime) -> str | None:
     """Why `doctor` takes no walk-in on `day` at `now` (None when they do): not working that day
     (`day-off`), on whole-day leave (`on-leave`), or their last block of the day has ended (`past`)."""
-    blocks = _working_blocks(list(doctor.schedule_blocks.all()), day)
+    blocks = working_blocks(list(doctor.schedule_blocks.all()), day)
     if not blocks:
         return SlotRefusal.DAY_OFF
     if any(item.is_whole_day for item in _leave_by_day(doctor, day, day)[day]):

@@ -3,6 +3,7 @@ queue, a doctor's queue. No clinical field anywhere: the front desk reads all of
 
 from rest_framework import serializers
 
+from accounts.selectors.family import appointment_person
 from appointments.models import AppointmentKind, AppointmentStatus, DoctorDay
 from appointments.services.queue import DELAY_MAX_MINUTES
 from arthomed.api.fields import ClinicDateField, ClockTimeField
@@ -88,7 +89,7 @@ class QueueItemOutputSerializer(serializers.Serializer):
 
     def get_patient_name(self, item) -> str:
         appointment = item["appointment"]
-        return appointment.family_member.name if appointment.family_member_id else appointment.patient.name
+        return appointment_person(appointment).name
 
 
 class DoctorQueueOutputSerializer(serializers.Serializer):
