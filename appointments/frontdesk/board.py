@@ -12,12 +12,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import WEEKDAYS, User
-from accounts.selectors.family import age_on
+from accounts.selectors.family import age_on, appointment_person
 from accounts.selectors.leaves import doctors_away_all_day
 from accounts.selectors.people import active_doctors
 from appointments.models import Appointment, AppointmentStatus, DoctorDay, PaymentStatus
 from appointments.selectors.queue import BOARD_ORDER
 from appointments.selectors.slots import working_blocks
+from appointments.services.queue import check_in_refusal
 
 S = AppointmentStatus
 
@@ -55,12 +56,11 @@ class DoctorColumn:
 
 def row_actions(appointment: Appointment, *, now: datetime) -> list[str]:
     """The lifecycle actions the board offers for a row; the services still decide (their 409 is shown)."""
-    today = timezone.localdate(now)
     if appointment.status == S.PENDING:
         return ["confirm", "reject", "reschedule", "cancel"]
     if appointment.status == S.CONFIRMED:
         actions = []
-        if appointment.appointment_date == today and not appointment.checked_in_at:
+        if check_in_refusal(appointment=appointment, now=now) is None:  # the service's own rule
             actions.append("check-in")
         if now >= appointment.starts_at:
             actions.append("no-show")
@@ -69,13 +69,13 @@ def row_actions(appointment: Appointment, *, now: datetime) -> list[str]:
 
 
 def _row(appointment: Appointment, *, now: datetime) -> BoardRow:
-    person = appointment.family_member or appointment.patient
+    person = appointment_person(appointment)
     return BoardRow(
         appointment=appointment,
         person_name=person.name,
-        age=age_on(person.date_of_birth, today=timezone.localdate(now)),
-        gender=person.gender,
-        relation=appointment.family_member.relation if appointment.family_member else "",
+        age=age_on(person.row.date_of_birth, today=timezone.localdate(now)),
+        gender=person.row.gender,
+        relation=person.member.relation if person.member else "",
         actions=row_actions(appointment, now=now),
     )
 
