@@ -181,3 +181,14 @@ def doctor_get_for_schedule_edit(*, actor: User, doctor_id: object) -> User:
     if actor.role == Role.DOCTOR and doctor.pk != actor.pk:
         raise DoctorNotFound()
     return doctor
+
+
+def patients_bookable() -> QuerySet[User]:
+    """Patient accounts the front desk may book for: active, not deleted."""
+    return User.objects.filter(role=Role.PATIENT, is_active=True, deleted_at__isnull=True)
+
+
+def patient_bookable_get(patient_id: object) -> User | None:
+    """One bookable patient by id (None for a malformed, unknown or closed account)."""
+    pk = parse_uuid(patient_id)
+    return patients_bookable().filter(pk=pk).first() if pk is not None else None

@@ -19,7 +19,14 @@ from django.utils import timezone
 
 from accounts.models import FamilyMember, FamilyRelation, Gender, User
 from accounts.selectors.family import family_members_live
-from accounts.selectors.people import active_doctors, doctor_get, parse_uuid, users_matching
+from accounts.selectors.people import (
+    active_doctors,
+    doctor_get,
+    parse_uuid,
+    patient_bookable_get,
+    patients_bookable,
+    users_matching,
+)
 from accounts.services.family import date_of_birth_from_age, family_member_create
 from accounts.services.users import user_create
 from appointments.frontdesk.common import admin_context, day_param, desk_check, report_error, staff_free_slots
@@ -70,7 +77,7 @@ class BookForm(forms.Form):
 
 
 def _patients_matching(search: str) -> list[User]:
-    patients = User.objects.filter(role=Role.PATIENT, is_active=True, deleted_at__isnull=True).prefetch_related(
+    patients = patients_bookable().prefetch_related(
         Prefetch(
             "family_members",
             queryset=FamilyMember.objects.filter(removed_at__isnull=True).order_by("created_at", "id"),
@@ -81,10 +88,7 @@ def _patients_matching(search: str) -> list[User]:
 
 
 def _chosen_patient(request) -> User | None:
-    pk = parse_uuid(request.GET.get("patient"))
-    if pk is None:
-        return None
-    return User.objects.filter(pk=pk, role=Role.PATIENT, is_active=True, deleted_at__isnull=True).first()
+    return patient_bookable_get(request.GET.get("patient"))
 
 
 def _chosen_member(request, patient: User) -> FamilyMember | None:
