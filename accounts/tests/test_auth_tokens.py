@@ -316,6 +316,23 @@ class TestRevocation:
         user_revoke_tokens(user=patient)  # idempotent for already blacklisted tokens
         assert BlacklistedToken.objects.filter(token__user=patient).count() == 2
 
+    @pytest.mark.postgres
+    def test_a_prepared_sign_in_check_still_refuses_a_token_revoked_after_it(self, api, patient):
+        """With DATABASE_PREPARED_STATEMENTS (the default) PostgreSQL keeps the user-and-revocation
+        statement prepared after five runs; what it answers is still read at each request."""
+        tokens = tokens_for(patient)
+        for _ in range(6):
+            assert me(api, tokens["accessToken"]).status_code == 200
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            prepared = [statement for (statement,) in cursor.fetchall()]
+        assert any("token_blacklist_blacklistedtoken" in statement for statement in prepared), prepared
+
+        session_logout(user=patient, access_token=read_access_token(tokens["accessToken"]))
+        assert error_code(me(api, tokens["accessToken"])) == "TOKEN_INVALID"
+        User.objects.filter(pk=patient.pk).update(is_active=False)
+        assert error_code(me(api, tokens_for(patient)["accessToken"])) == "USER_INACTIVE"
+
     def test_inactive_user_service_errors(self, patient):
         tokens = tokens_for(patient)
         User.objects.filter(pk=patient.pk).update(is_active=False)

@@ -113,3 +113,14 @@ def test_no_broker_runs_tasks_eagerly_without_kombu_warnings():
     output = result.stdout + result.stderr
     assert '"level": "warning"' not in output
     assert "kombu" not in output.lower()
+
+
+def test_postgresql_keeps_hot_statements_prepared_unless_turned_off():
+    postgres = {"DEBUG": "true", "DATABASE_URL": "postgres://u@127.0.0.1:5432/arthomed"}
+    options = "s.DATABASES['default']['OPTIONS']"
+    expression = f"{options}.get('server_side_binding'), {options}.get('prepare_threshold')"
+    result = _settings_probe({**postgres, "DATABASE_PREPARED_STATEMENTS": ""}, expression)
+    assert result.stdout.split() == ["True", "5"], result.stderr
+    # Behind a transaction-mode pooler without prepared-statement support.
+    result = _settings_probe({**postgres, "DATABASE_PREPARED_STATEMENTS": "false"}, expression)
+    assert result.stdout.split() == ["None", "None"], result.stderr
