@@ -18,6 +18,7 @@ from rest_framework import exceptions as drf
 from rest_framework.response import Response
 
 from arthomed.api.envelope import error_body
+from arthomed.api.ratelimit import throttled_instead
 from arthomed.core.errors import ApplicationError, retry_after
 
 logger = logging.getLogger("arthomed.errors")
@@ -129,5 +130,7 @@ def _map_known(exc: Exception, request) -> tuple[dict, int, dict] | None:  # noq
 
 def api_exception_handler(exc: Exception, context: dict) -> Response:
     """DRF `EXCEPTION_HANDLER`: every exception raised in an API view becomes an envelope."""
-    body, status, headers = error_response_parts(exc, context.get("request"))
+    request = context.get("request")
+    exc = throttled_instead(exc, request, context.get("view")) or exc
+    body, status, headers = error_response_parts(exc, request)
     return Response(body, status=status, headers=headers)
