@@ -293,6 +293,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["arthomed.api.renderers.EnvelopeJSONRenderer"],
     # JSON everywhere (SPEC.md §1); upload views, booking and the Twilio callback name their own parsers.
     "DEFAULT_PARSER_CLASSES": ["arthomed.api.parsers.SafeJSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "arthomed.api.negotiation.JsonFirstContentNegotiation",
     "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.AccessTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_THROTTLE_CLASSES": ["arthomed.api.ratelimit.RequestRateThrottle"],
