@@ -121,6 +121,9 @@ def test_postgresql_keeps_hot_statements_prepared_unless_turned_off():
     expression = f"{options}.get('server_side_binding'), {options}.get('prepare_threshold')"
     result = _settings_probe({**postgres, "DATABASE_PREPARED_STATEMENTS": ""}, expression)
     assert result.stdout.split() == ["True", "5"], result.stderr
+    # With psycopg's own pool, each pooled connection keeps its own.
+    result = _settings_probe({**postgres, "DATABASE_POOL": "true"}, f"{options}.get('pool'), " + expression)
+    assert result.stdout.split() == ["True", "True", "5"], result.stderr
     # Behind a transaction-mode pooler without prepared-statement support.
     result = _settings_probe({**postgres, "DATABASE_PREPARED_STATEMENTS": "false"}, expression)
     assert result.stdout.split() == ["None", "None"], result.stderr
