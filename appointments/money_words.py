@@ -1,4 +1,4 @@
-"""Amounts in words, Indian style (lakh, crore): "Rupees Five Hundred Only" on a receipt."""
+"""Amounts as the clinic writes them, Indian style (lakh, crore): ₹1,25,000.00 and "Rupees Five Hundred Only"."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -54,3 +54,16 @@ def rupees_in_words(amount: Decimal) -> str:
     if paise:
         words += f" and {number_in_words(paise)} Paise"
     return words + " Only"
+
+
+def rupees_in_figures(value, *, symbol: str = "₹") -> str:
+    """An amount with Indian digit grouping and two decimals: 125000 -> "₹1,25,000.00" ("" for none)."""
+    if value is None or value == "":
+        return ""
+    # Through str(): a float such as 750.255 rounds as written, not as its binary value.
+    amount = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    whole, fraction = f"{amount:.2f}".split(".")
+    sign, digits = ("-", whole[1:]) if whole.startswith("-") else ("", whole)
+    head, tail = digits[:-3], digits[-3:]
+    groups = [head[max(0, i - 2) : i] for i in range(len(head), 0, -2)][::-1]
+    return f"{sign}{symbol}{','.join([*groups, tail]) if head else tail}.{fraction}"

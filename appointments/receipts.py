@@ -73,8 +73,7 @@ def receipt_pdf(receipt: Receipt) -> bytes:
     pdf.line_of(f"Doctor: {receipt.doctor_name}")
     pdf.line_of(f"Appointment: {receipt.appointment_date.isoformat()} {receipt.appointment_time}")
     pdf.rule()
-    # The core fonts have no rupee sign: "Rs." in the PDF, "₹" on the admin page.
-    pdf.line_of(f"Amount: Rs. {receipt.amount:.2f}", bold=True, size=12)
+    pdf.line_of(f"Amount: {pdf.rupees(receipt.amount)}", bold=True, size=12)
     pdf.line_of(receipt.amount_in_words)
     pdf.line_of(f"Method: {receipt.method}")
     pdf.line_of(f"Reference: {receipt.reference}")

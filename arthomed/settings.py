@@ -392,6 +392,8 @@ CLINIC_NAME = env("CLINIC_NAME", "Arthomed")
 CLINIC_ADDRESS = env("CLINIC_ADDRESS", "")
 CLINIC_PHONE = env("CLINIC_PHONE", "")
 CLINIC_REGISTRATION = env("CLINIC_REGISTRATION", "")  # GSTIN or clinical-establishment registration
+# Where the PDFs' Unicode font (DejaVu Sans) is; without it they print in Latin-1 core fonts.
+PDF_FONT_DIR = env("PDF_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
 # The front desk and the day's queue (SPEC.md §10, §12).
 WALK_INS_PER_DOCTOR_PER_DAY = env_int("WALK_INS_PER_DOCTOR_PER_DAY", 20)
 CHECK_IN_OPENS_MINUTES = env_int("CHECK_IN_OPENS_MINUTES", 120)
@@ -445,5 +447,7 @@ LOGGING = {
         # only: an unhandled exception outside /api (the admin) is still logged, once, masked.
         "django.server": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # Subsetting the PDFs' font logs ~40 info lines per document.
+        "fontTools": {"level": "WARNING"},
     },
 }

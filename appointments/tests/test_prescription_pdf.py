@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from accounts.models import DoctorProfile
 from appointments.models import AppointmentStatus as S
-from appointments.tests.factories import AppointmentFactory, FamilyMemberFactory
+from appointments.tests.factories import AppointmentFactory, FamilyMemberFactory, UserFactory
 from arthomed.core.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -113,3 +113,15 @@ def test_text_outside_the_pdf_fonts_prints_as_question_marks(as_user, patient, d
     appointment = AppointmentFactory(patient=patient, doctor=doctor, status=S.COMPLETED, prescription="दवा ₹ Rest")
     text = _pdf_text(as_user(patient).get(f"/api/appointments/{appointment.pk}/prescription"))
     assert "Rest" in text
+
+
+@pytest.mark.usefixtures("unicode_pdf_font")
+def test_names_and_medicines_in_any_latin_script_print_as_written(as_user, doctor):
+    holder = UserFactory(name="Zoë Ćwikła")
+    appointment = AppointmentFactory(
+        patient=holder, doctor=doctor, status=S.COMPLETED, prescription="Ibuprofène 200 mg, après repas\nदवा"
+    )
+    text = _pdf_text(as_user(holder).get(f"/api/appointments/{appointment.pk}/prescription"))
+    assert "Patient: Zoë Ćwikła" in text
+    assert "Ibuprofène 200 mg, après repas" in text
+    assert "??" in text  # Devanagari: in neither font

@@ -160,6 +160,7 @@ def paid(appointment, receptionist):
         return pay(appointment, receptionist, method="upi", transaction_id="UPI-777")
 
 
+@pytest.mark.usefixtures("unicode_pdf_font")
 @pytest.mark.parametrize("accept", ["application/pdf", "*/*", "application/json", "text/html"])
 def test_the_patient_downloads_the_receipt(as_user, paid, patient, settings, accept):
     settings.CLINIC_NAME = "Arthomed Ortho Clinic"
@@ -181,7 +182,7 @@ def test_the_patient_downloads_the_receipt(as_user, paid, patient, settings, acc
         paid.patient.name,
         paid.doctor.name,
         f"{paid.appointment_date.isoformat()} {paid.appointment_time:%H:%M}",
-        "Rs. 500.00",
+        "Amount: ₹500.00",
         "Rupees Five Hundred Only",
         "UPI",
         "UPI-777",
@@ -226,3 +227,31 @@ def test_a_family_members_visit_names_both(as_user, patient, doctor, receptionis
     text = pdf_text(as_user(patient).get(f"/api/appointments/{appointment.pk}/receipt"))
     assert patient.name in text
     assert "For: Little Patient" in text
+
+
+def _paid_by(patient_name: str, *, fee: str, doctor, receptionist):
+    holder = UserFactory(name=patient_name)
+    appointment = AppointmentFactory(patient=holder, doctor=doctor, status=S.CONFIRMED, fee=Decimal(fee))
+    pay(appointment, receptionist)
+    return holder, appointment
+
+
+def test_names_in_any_latin_script_and_the_rupee_sign_print(as_user, doctor, receptionist, unicode_pdf_font):
+    holder, appointment = _paid_by("Łucja Śliwińska-Müller", fee="125000", doctor=doctor, receptionist=receptionist)
+    text = pdf_text(as_user(holder).get(f"/api/appointments/{appointment.pk}/receipt"))
+    assert "Received from: Łucja Śliwińska-Müller" in text
+    assert "Amount: ₹1,25,000.00" in text  # grouped as the clinic writes amounts
+    assert "Rupees One Lakh Twenty Five Thousand Only" in text
+
+
+def test_letters_no_font_has_print_as_question_marks_not_a_failure(as_user, doctor, receptionist, unicode_pdf_font):
+    holder, appointment = _paid_by("Asha राव", fee="500", doctor=doctor, receptionist=receptionist)
+    text = pdf_text(as_user(holder).get(f"/api/appointments/{appointment.pk}/receipt"))
+    assert "Received from: Asha ???" in text
+
+
+def test_without_the_unicode_font_the_core_fonts_print_latin_1(as_user, doctor, receptionist, core_pdf_fonts):
+    holder, appointment = _paid_by("Łucja Müller", fee="125000", doctor=doctor, receptionist=receptionist)
+    text = pdf_text(as_user(holder).get(f"/api/appointments/{appointment.pk}/receipt"))
+    assert "Received from: ?ucja Müller" in text
+    assert "Amount: Rs. 1,25,000.00" in text
