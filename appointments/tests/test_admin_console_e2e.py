@@ -1,46 +1,25 @@
 """End to end in a real headless Chromium: a receptionist signs in to the admin with an SMS
 code, filters today's pending bookings, confirms one, and the API then shows it confirmed.
 
-Debian's `chromium` package (installed by `.ci/run`) is driven by Playwright's Python API
-through `executable_path`; Playwright's own browser downloads are never used. The SMS code
+Debian's Chromium through Playwright (appointments/tests/browser.py). The SMS code
 is read from the locmem SMS outbox: the live server runs in this process.
 """
 
 import datetime as dt
 import json
 import re
-import shutil
 import urllib.request
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
 from accounts.tokens import tokens_for
 from appointments.models import AppointmentStatus as S
+from appointments.tests.browser import BROWSER_TEST, TIMEOUT_MS, chromium
 from appointments.tests.factories import AppointmentFactory
 from arthomed import sms
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-TIMEOUT_MS = 15_000
-
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright's Python package is not installed")
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists() and not shutil.which("chromium"), reason=f"{CHROMIUM} is absent"),
-    # The live server needs committed rows; the "Receptionists" group is re-made by
-    # post_migrate after every flush (accounts/groups.py), so no serialized rollback is needed.
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = BROWSER_TEST
 
 
 def a_start_later_today() -> dt.datetime:
@@ -52,14 +31,10 @@ def a_start_later_today() -> dt.datetime:
 
 @pytest.fixture
 def browser_page():
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            page = browser.new_page()
-            page.set_default_timeout(TIMEOUT_MS)
-            yield page
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        yield page
 
 
 def last_code_sent_to(mobile_number: str) -> str:

@@ -5,9 +5,7 @@ Same browser setup as test_admin_console_e2e.py (Debian's chromium driven by Pla
 """
 
 import datetime as dt
-from pathlib import Path
 
-import pytest
 from django.conf import settings
 from django.test import Client
 from django.utils import timezone
@@ -15,16 +13,11 @@ from django.utils import timezone
 from accounts.models import DoctorLeave, User
 from accounts.services.leaves import doctor_leave_create
 from appointments.models import AppointmentStatus, PaymentStatus
+from appointments.tests.browser import BROWSER_TEST, SHOTS, TIMEOUT_MS, chromium
 from appointments.tests.factories import AppointmentFactory, DoctorFactory, FamilyMemberFactory, clinic_dt
-from appointments.tests.test_admin_console_e2e import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, sync_api
 from arthomed.core.roles import Role
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is absent"),
-    pytest.mark.django_db(transaction=True),
-]
-SHOTS = Path(settings.BASE_DIR) / "bench" / "results" / "frontdesk"
+pytestmark = BROWSER_TEST
 WIDTH, HEIGHT = 1366, 768
 
 
@@ -79,22 +72,18 @@ def test_records_pages_fit_1366(live_server, make_user, receptionist, admin_user
     cookies = {who: session_cookie(user) for who, user in (("desk", receptionist), ("admin", admin_user))}
     cookies["doctor"] = session_cookie(make_user(Role.DOCTOR))
 
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            desk = browser_for(browser, live_server, cookies["desk"])
-            page = shoot(desk, f"{base}/admin/accounts/user/{patient.pk}/change/", "patient-receptionist")
-            assert "16:30" in page and "Anu Menon (child)" in page
-            shoot(desk, f"{base}/admin/accounts/user/{doctor.pk}/change/", "doctor-week")
-            shoot(desk, f"{base}/admin/accounts/doctorleave/add/?doctor={doctor.pk}", "leave-add")
-            page = shoot(desk, f"{base}/admin/accounts/doctorleave/{leave.pk}/bookings/", "leave-bookings")
-            assert "Cancel these 2 bookings and tell the patients" in page
-            shoot(desk, f"{base}/admin/accounts/doctorleave/", "leave-list")
-            shoot(desk, f"{base}/admin/accounts/familymember/", "family-members")
-            shoot(desk, f"{base}/admin/auth/group/", "403-receptionist")
-            admin_page = browser_for(browser, live_server, cookies["admin"])
-            shoot(admin_page, f"{base}/admin/accounts/user/{patient.pk}/change/", "patient-admin")
-            shoot(browser_for(browser, live_server, cookies["doctor"]), f"{base}/admin/", "403-doctor")
-        finally:
-            browser.close()
+    with chromium() as browser:
+        desk = browser_for(browser, live_server, cookies["desk"])
+        page = shoot(desk, f"{base}/admin/accounts/user/{patient.pk}/change/", "patient-receptionist")
+        assert "16:30" in page and "Anu Menon (child)" in page
+        shoot(desk, f"{base}/admin/accounts/user/{doctor.pk}/change/", "doctor-week")
+        shoot(desk, f"{base}/admin/accounts/doctorleave/add/?doctor={doctor.pk}", "leave-add")
+        page = shoot(desk, f"{base}/admin/accounts/doctorleave/{leave.pk}/bookings/", "leave-bookings")
+        assert "Cancel these 2 bookings and tell the patients" in page
+        shoot(desk, f"{base}/admin/accounts/doctorleave/", "leave-list")
+        shoot(desk, f"{base}/admin/accounts/familymember/", "family-members")
+        shoot(desk, f"{base}/admin/auth/group/", "403-receptionist")
+        admin_page = browser_for(browser, live_server, cookies["admin"])
+        shoot(admin_page, f"{base}/admin/accounts/user/{patient.pk}/change/", "patient-admin")
+        shoot(browser_for(browser, live_server, cookies["doctor"]), f"{base}/admin/", "403-doctor")
     assert DoctorLeave.objects.count() == 1

@@ -16,31 +16,23 @@ import datetime as dt
 import io
 import json
 import re
-import shutil
 import urllib.request
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 import time_machine
-from django.conf import settings
 
 from accounts.tokens import tokens_for
 from appointments.models import AppointmentStatus as S
+from appointments.tests.browser import BROWSER_TEST, SHOTS, TIMEOUT_MS, chromium
 from appointments.tests.factories import MONDAY, AppointmentFactory, DoctorFactory, clinic_dt
-from appointments.tests.test_admin_console_e2e import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS
 from arthomed import sms
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright's Python package is not installed")
 pypdf = pytest.importorskip("pypdf", reason="pypdf is not installed")
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists() and not shutil.which("chromium"), reason=f"{CHROMIUM} is absent"),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = BROWSER_TEST
 
-SHOTS = Path(settings.BASE_DIR) / "bench" / "results" / "frontdesk"
 FEE = Decimal("800.00")
 NEW_CALLER = {"name": "Meera Joshi", "mobile": "9812345670", "age": "34", "gender": "female"}
 DISPLAY_KEY = "waiting-room-tv-key"
@@ -97,20 +89,16 @@ def desk(clock, receptionist):
 
 @pytest.fixture
 def page(live_server):
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            context = browser.new_context(
-                viewport={"width": 1366, "height": 768},
-                locale="en-IN",  # the clinic's (a native date field still follows Chromium's own language)
-                timezone_id="Asia/Kolkata",
-                accept_downloads=True,
-            )
-            page = context.new_page()
-            page.set_default_timeout(TIMEOUT_MS)
-            yield page
-        finally:
-            browser.close()
+    with chromium() as browser:
+        context = browser.new_context(
+            viewport={"width": 1366, "height": 768},
+            locale="en-IN",  # the clinic's (a native date field still follows Chromium's own language)
+            timezone_id="Asia/Kolkata",
+            accept_downloads=True,
+        )
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        yield page
 
 
 def overflowing(page) -> list[str]:

@@ -6,8 +6,6 @@ driven by Playwright's Python API through `executable_path`, as in test_admin_co
 """
 
 import datetime as dt
-import shutil
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -17,19 +15,11 @@ from django.test import Client
 from appointments.frontdesk import today as today_module
 from appointments.models import AppointmentStatus as S
 from appointments.models import DoctorDay
-from appointments.tests.factories import AppointmentFactory, DoctorFactory, FamilyMemberFactory, clinic_dt
-from appointments.tests.test_admin_console_e2e import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS
+from appointments.tests.browser import BROWSER_TEST, SHOTS, TIMEOUT_MS, chromium
+from appointments.tests.factories import MONDAY, AppointmentFactory, DoctorFactory, FamilyMemberFactory, clinic_dt
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright's Python package is not installed")
+pytestmark = BROWSER_TEST
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists() and not shutil.which("chromium"), reason=f"{CHROMIUM} is absent"),
-    pytest.mark.django_db(transaction=True),
-]
-
-SHOTS = Path(settings.BASE_DIR) / "bench" / "results" / "frontdesk"
-MONDAY = dt.date(2026, 3, 2)
 NAMES = [
     ("Rahul Sharma", "male", 1991),
     ("Priya Menon", "female", 1985),
@@ -96,16 +86,12 @@ def desk_cookie(receptionist) -> dict:
 
 @pytest.fixture
 def browser_page(live_server, desk_cookie):
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            context = browser.new_context(viewport={"width": 1366, "height": 768})
-            context.add_cookies([{**desk_cookie, "url": live_server.url}])
-            page = context.new_page()
-            page.set_default_timeout(TIMEOUT_MS)
-            yield page
-        finally:
-            browser.close()
+    with chromium() as browser:
+        context = browser.new_context(viewport={"width": 1366, "height": 768})
+        context.add_cookies([{**desk_cookie, "url": live_server.url}])
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        yield page
 
 
 def fits(page) -> bool:
