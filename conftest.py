@@ -13,9 +13,16 @@ from rest_framework.test import APIClient
 
 from accounts.tokens import tokens_for
 from appointments.tests.factories import SUNDAY, DoctorFactory, UserFactory, clinic_dt
+from arthomed.api.renderers import EnvelopeJSONRenderer
 from arthomed.core.roles import Role
 
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def rendered(data) -> bytes:
+    """`data` as the API's renderer writes it in a success envelope (a fixed timestamp): for tests that
+    hold a plain output builder byte for byte to its serializer."""
+    return EnvelopeJSONRenderer().render({"success": True, "message": "", "data": data, "timestamp": "t"})
 
 
 def _redis_reachable() -> bool:

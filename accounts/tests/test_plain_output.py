@@ -15,12 +15,8 @@ from accounts.serializers.people import (
     user_output,
 )
 from appointments.tests.factories import DoctorFactory
-from arthomed.api.renderers import EnvelopeJSONRenderer
+from conftest import rendered
 from files.models import FileKind, StoredFile
-
-
-def rendered(data) -> bytes:
-    return EnvelopeJSONRenderer().render({"success": True, "message": "", "data": data, "timestamp": "t"})
 
 
 @pytest.mark.django_db

@@ -23,13 +23,9 @@ from appointments.serializers.output import (
     appointment_output,
 )
 from appointments.tests.factories import AppointmentFactory, DoctorFactory, FamilyMemberFactory
-from arthomed.api.renderers import EnvelopeJSONRenderer
 from arthomed.core.scope import appointment_scope
+from conftest import rendered
 from files.models import FileKind, StoredFile
-
-
-def rendered(data) -> bytes:
-    return EnvelopeJSONRenderer().render({"success": True, "message": "", "data": data, "timestamp": "t"})
 
 
 @pytest.fixture

@@ -12,12 +12,8 @@ from appointments.selectors.slots import doctor_day_slots
 from appointments.serializers.booking import SlotsOutputSerializer
 from appointments.serializers.slots_output import slots_output
 from appointments.tests.factories import MONDAY, SUNDAY, AppointmentFactory, DoctorFactory, clinic_dt
-from arthomed.api.renderers import EnvelopeJSONRenderer
 from arthomed.core.errors import DoctorNotFound
-
-
-def rendered(data) -> bytes:
-    return EnvelopeJSONRenderer().render({"success": True, "message": "", "data": data, "timestamp": "t"})
+from conftest import rendered
 
 
 def assert_same_answer(doctor, day, now):
