@@ -15,7 +15,9 @@ from accounts.selectors.family import appointment_person
 from appointments.models import Appointment
 from appointments.money_words import rupees_in_words
 from appointments.pdf_document import ClinicDocument, letterhead_lines
+from appointments.selectors.payments import has_receipt
 from appointments.services.lifecycle.payments import amount_paid
+from arthomed.core.errors import PaymentNotRecorded
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,9 @@ class Receipt:
 
 
 def receipt_for(appointment: Appointment) -> Receipt:
-    """The receipt's facts; the caller has checked that the appointment has one (`has_receipt`)."""
+    """The receipt's facts, or PAYMENT_NOT_RECORDED while no money was taken (`has_receipt`)."""
+    if not has_receipt(appointment):
+        raise PaymentNotRecorded(details={"paymentStatus": appointment.payment_status})
     person = appointment_person(appointment)
     amount = amount_paid(appointment)
     return Receipt(

@@ -24,7 +24,8 @@ from appointments.selectors.appointments import appointment_get_for
 from appointments.selectors.payments import has_receipt, refunds_owed
 from appointments.services.lifecycle import appointment_payment_record, appointment_refund_process
 from arthomed.api.fields import CLINIC_MAX_YEAR, CLINIC_MIN_YEAR
-from arthomed.core.errors import ApplicationError, AppointmentNotFound
+from arthomed.api.responses import attachment
+from arthomed.core.errors import ApplicationError, AppointmentNotFound, PaymentNotRecorded
 from arthomed.core.roles import Role
 from dashboard.selectors import day_report, day_report_csv
 
@@ -119,14 +120,16 @@ def collect(request, appointment_id):
 
 def receipt(request, appointment_id):
     appointment = _appointment(request, appointment_id)
-    if not has_receipt(appointment):
+    try:
+        receipt = receipt_for(appointment)
+    except PaymentNotRecorded:
         messages.warning(request, "No payment recorded yet: collect it first.")
         return redirect("frontdesk:collect", appointment_id=appointment.pk)
     context = _context(
         request,
         f"Receipt {appointment.receipt_number}",
         appointment=appointment,
-        receipt=receipt_for(appointment),
+        receipt=receipt,
         pdf_url=reverse("frontdesk:receipt-pdf", kwargs={"appointment_id": appointment.pk}),
     )
     return render(request, "admin/frontdesk/receipt.html", context)
@@ -134,13 +137,11 @@ def receipt(request, appointment_id):
 
 def receipt_pdf_download(request, appointment_id):
     """The same PDF as `GET /api/appointments/:id/receipt`, for the admin's signed-in session."""
-    appointment = _appointment(request, appointment_id)
-    if not has_receipt(appointment):
-        raise Http404("No payment recorded")
-    receipt = receipt_for(appointment)
-    response = HttpResponse(receipt_pdf(receipt), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{receipt.filename}"'
-    return response
+    try:
+        receipt = receipt_for(_appointment(request, appointment_id))
+    except PaymentNotRecorded as error:
+        raise Http404("No payment recorded") from error
+    return attachment(receipt_pdf(receipt), content_type="application/pdf", filename=receipt.filename)
 
 
 # --- Refunds owed ---------------------------------------------------------------------------

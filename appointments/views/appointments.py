@@ -27,7 +27,6 @@ from appointments.selectors.appointments import (
     appointments_staff_list,
     appointments_visible_to,
 )
-from appointments.selectors.payments import has_receipt
 from appointments.selectors.queue import appointment_queue_info
 from appointments.selectors.slots import doctor_day_slots, doctor_month_calendar
 from appointments.serializers.booking import (
@@ -75,7 +74,7 @@ from arthomed.api.parsers import SafeJSONParser
 from arthomed.api.permissions import IsAdmin, IsDoctor, IsPatient, IsReceptionist, IsStaff
 from arthomed.api.responses import attachment, ok
 from arthomed.api.schema import data_of, paginated
-from arthomed.core.errors import InvalidStatusTransition, PaymentNotRecorded, ValidationFailed
+from arthomed.core.errors import InvalidStatusTransition, ValidationFailed
 from arthomed.core.roles import STAFF_ROLES
 from files.upload_handlers import LimitedUploadMixin
 
@@ -299,10 +298,7 @@ class AppointmentViewSet(LimitedUploadMixin, mixins.ListModelMixin, mixins.Retri
     )
     @action(detail=True, permission_classes=[IsPatient | IsStaff])
     def receipt(self, request, id: str):
-        appointment = self.get_object()
-        if not has_receipt(appointment):
-            raise PaymentNotRecorded(details={"paymentStatus": appointment.payment_status})
-        receipt = receipt_for(appointment)
+        receipt = receipt_for(self.get_object())
         return attachment(receipt_pdf(receipt), content_type="application/pdf", filename=receipt.filename)
 
     def perform_content_negotiation(self, request, force=False):
