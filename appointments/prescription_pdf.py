@@ -2,6 +2,7 @@
 
 from accounts.selectors.family import age_on, appointment_person
 from appointments.pdf_document import ClinicDocument
+from arthomed.core.errors import InvalidStatusTransition
 
 
 def has_prescription(appointment) -> bool:
@@ -24,7 +25,10 @@ def medicine_lines(appointment) -> list[str]:
 
 
 def prescription_pdf(appointment) -> bytes:
-    """Letterhead, doctor, patient (the person seen), date, diagnosis, medicines, advice, follow-up."""
+    """Letterhead, doctor, patient (the person seen), date, diagnosis, medicines, advice, follow-up;
+    409 INVALID_STATUS_TRANSITION until something is prescribed."""
+    if not has_prescription(appointment):
+        raise InvalidStatusTransition(details={"status": appointment.status, "reason": "no-prescription"})
     doctor = appointment.doctor
     profile = getattr(doctor, "doctor_profile", None)
     person = appointment_person(appointment).row

@@ -15,7 +15,7 @@ from rest_framework.viewsets import GenericViewSet
 from accounts.selectors.people import doctor_get
 from appointments.filters import AppointmentFilter, MyAppointmentFilter, PendingAppointmentFilter
 from appointments.ics import appointment_ics
-from appointments.prescription_pdf import has_prescription, prescription_pdf
+from appointments.prescription_pdf import prescription_pdf
 from appointments.receipts import receipt_for, receipt_pdf
 from appointments.selectors.appointments import (
     AppointmentPages,
@@ -74,7 +74,7 @@ from arthomed.api.parsers import SafeJSONParser
 from arthomed.api.permissions import IsAdmin, IsDoctor, IsPatient, IsReceptionist, IsStaff
 from arthomed.api.responses import attachment, ok
 from arthomed.api.schema import data_of, paginated
-from arthomed.core.errors import InvalidStatusTransition, ValidationFailed
+from arthomed.core.errors import ValidationFailed
 from arthomed.core.roles import STAFF_ROLES
 from files.upload_handlers import LimitedUploadMixin
 
@@ -283,8 +283,6 @@ class AppointmentViewSet(LimitedUploadMixin, mixins.ListModelMixin, mixins.Retri
     @action(detail=True, permission_classes=[IsPatient | IsDoctor | IsAdmin])
     def prescription(self, request, id: str):
         appointment = self.get_object()
-        if not has_prescription(appointment):
-            raise InvalidStatusTransition(details={"status": appointment.status, "reason": "no-prescription"})
         return attachment(
             prescription_pdf(appointment), content_type="application/pdf", filename=f"prescription-{appointment.pk}.pdf"
         )
