@@ -135,3 +135,14 @@ def test_a_formula_in_a_staff_name_is_defused(receptionist):
     receptionist.save()
     paid_at(clinic_dt(DAY, 10), actor=receptionist, method="cash")
     assert "'=HYPERLINK(1)" in day_report_csv(day_report(DAY))
+
+
+def test_four_queries_however_many_payments(the_day, receptionist, django_assert_num_queries):
+    """Totals, per staff member, refunds and the day's counts: one statement each."""
+    with django_assert_num_queries(4):
+        day_report(DAY)
+    for hour in range(9, 17):
+        paid_at(clinic_dt(DAY, hour, 30), actor=receptionist, method="cash")
+    with django_assert_num_queries(4):
+        report = day_report(DAY)
+    assert {row["name"]: row["count"] for row in report["by_staff"]}[receptionist.name] == 2 + 8
