@@ -63,6 +63,15 @@ def test_with_redis_each_request_is_counted_once_in_an_expiring_counter(api, sma
 
 
 @pytest.mark.redis
+def test_with_redis_counting_survives_a_restarted_server_forgetting_the_script(api, small_limit, redis_cache):
+    """The count is a Lua script run by its SHA1; a Redis restart (or SCRIPT FLUSH) forgets it. It must be
+    loaded again, not turn into a Redis error that fails open and stops the counting."""
+    assert api.get("/api/_probe/users").status_code == 200
+    redis_cache.client.get_client().script_flush()
+    assert [api.get("/api/_probe/users").status_code for _ in range(3)] == [200, 200, 429]
+
+
+@pytest.mark.redis
 def test_with_redis_signed_in_users_get_ten_times_the_allowance(as_user, make_user, small_limit, redis_cache):
     client = as_user(make_user(Role.ADMIN))
     statuses = [client.get("/api/_probe/admin-only").status_code for _ in range(31)]
